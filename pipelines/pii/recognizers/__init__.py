@@ -1,0 +1,1 @@
+"""One recognizer per module; :mod:`pipelines.pii.registry` lists them."""

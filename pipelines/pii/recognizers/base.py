@@ -1,0 +1,226 @@
+"""Recognizer base classes (Presidio style: pattern, context words and validation together).
+
+Scoring model (documented in ``pipelines/pii/__init__.py``):
+
+* a recognizer proposes a candidate with ``base_score`` when the pattern matched and the
+  value validated (check digit, date, ...), and ``context_score`` when a context word of
+  its own is near (before it, or just after it);
+* a *negative* context word (order, tracking, invoice, ISBN, 订单号, commande, ...) that is
+  nearer than any positive one lowers the score by ``NEGATIVE_PENALTY``; a number inside a URL
+  loses ``URL_PENALTY``;
+* the engine reports candidates with ``score >= min_score`` (default 0.5).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.text import Doc, Span, find_word
+
+NEGATIVE_WORDS = (
+    "order",
+    "tracking",
+    "track",
+    "invoice",
+    "isbn",
+    "issn",
+    "sku",
+    "serial",
+    "ref",
+    "reference",
+    "transaction",
+    "parcel",
+    "shipment",
+    "waybill",
+    "receipt",
+    "ticket",
+    "booking",
+    "confirmation",
+    "account no",
+    "model",
+    "part no",
+    "订单",
+    "快递",
+    "运单",
+    "单号",
+    "物流",
+    "发票",
+    "流水号",
+    "交易号",
+    "编号",
+    "commande",
+    "facture",
+    "suivi",
+    "colis",
+    "référence",
+    "bestellung",
+    "bestellnummer",
+    "rechnung",
+    "sendung",
+    "pedido",
+    "factura",
+    "seguimiento",
+)
+
+NEGATIVE_PENALTY = 0.45
+URL_PENALTY = 0.6
+CONTEXT_BEFORE = 40
+CONTEXT_AFTER = 12
+
+# Generic identity words that count as context for every national ID.
+ID_WORDS = (
+    "身份证",
+    "身份證",
+    "证件号",
+    "證件",
+    "id number",
+    "id no",
+    "id card",
+    "identity",
+    "national id",
+    "identification",
+    "numéro d'identité",
+    "personalausweis",
+    "ausweis",
+    "identidad",
+)
+
+
+class Recognizer:
+    """Base class. Subclasses implement :meth:`analyze`."""
+
+    kind: ClassVar[str] = "national_id"
+    country: ClassVar[str | None] = None
+    scheme: ClassVar[str] = ""
+    context: ClassVar[tuple[str, ...]] = ()
+    negative: ClassVar[tuple[str, ...]] = NEGATIVE_WORDS
+    base_score: ClassVar[float] = 0.6
+    context_score: ClassVar[float] = 0.9
+    min_digits: ClassVar[int] = 0  # cheap pre-filter on the document's digit count
+
+    def applies(self, doc: Doc) -> bool:
+        return doc.digit_count >= self.min_digits
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        raise NotImplementedError
+
+    # -- scoring helpers -------------------------------------------------------------
+    def context_words(self) -> tuple[str, ...]:
+        return self.context
+
+    def score(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        base: float | None = None,
+        with_context: float | None = None,
+    ) -> float:
+        base = self.base_score if base is None else base
+        with_context = self.context_score if with_context is None else with_context
+        before = doc.window_before(start, CONTEXT_BEFORE)
+        pos = find_word(before, self.context_words())
+        if (
+            pos == -1
+            and find_word(doc.window_after(end, CONTEXT_AFTER), self.context_words()) != -1
+        ):
+            pos = len(before)
+        neg = find_word(before, self.negative) if self.negative else -1
+        score = with_context if pos != -1 else base
+        if neg != -1 and neg > pos:
+            score -= NEGATIVE_PENALTY
+        if doc.url_spans and doc.in_url(start, end):
+            score -= URL_PENALTY
+        return round(max(0.0, min(1.0, score)), 3)
+
+    def candidate(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        value: str,
+        details: dict[str, Any] | None = None,
+        base: float | None = None,
+        bonus: float = 0.0,
+        with_context: float | None = None,
+    ) -> Candidate:
+        score = self.score(doc, start, end, base, with_context)
+        if bonus and score > 0:
+            score = round(max(0.0, min(1.0, score + bonus)), 3)
+        return Candidate(
+            kind=self.kind,
+            country=self.country,
+            scheme=self.scheme,
+            start=start,
+            end=end,
+            score=score,
+            value=value,
+            details=details or {},
+        )
+
+
+class NumericIdRecognizer(Recognizer):
+    """A digits-only ID: runs on the document's numeric spans (see ``Doc.numeric_spans``).
+
+    ``lengths`` are the accepted compact lengths, ``layout`` a regex the raw span must match
+    in full (it encodes the accepted groupings), ``validate`` returns details or ``None``.
+    """
+
+    lengths: ClassVar[frozenset[int]] = frozenset()
+    layout: ClassVar[re.Pattern[str] | None] = None
+
+    def applies(self, doc: Doc) -> bool:
+        return doc.digit_count >= min(self.lengths) - 1
+
+    def validate(self, compact: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def normalise(self, compact: str) -> str:
+        return compact.upper()
+
+    def spans(self, doc: Doc) -> Iterable[Span]:
+        lengths = self.lengths
+        layout = self.layout
+        for span in doc.numeric_spans:
+            if len(span.compact) in lengths and (
+                layout is None or layout.fullmatch(span.raw) is not None
+            ):
+                yield span
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        for span in self.spans(doc):
+            details = self.validate(span.compact)
+            if details is None:
+                continue
+            cand = self.candidate(doc, span.start, span.end, self.normalise(span.compact), details)
+            cand = self.adjust(doc, span, cand)
+            if cand is not None:
+                yield cand
+
+    def adjust(self, doc: Doc, span: Span, cand: Candidate) -> Candidate | None:
+        return cand
+
+
+class RegexRecognizer(Recognizer):
+    """A recognizer with its own search pattern over the folded text."""
+
+    pattern: ClassVar[re.Pattern[str]]
+
+    def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
+        """Return (normalised value, details) or ``None``."""
+        raise NotImplementedError
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        for m in self.pattern.finditer(doc.folded):
+            res = self.validate(m)
+            if res is None:
+                continue
+            value, details = res
+            yield self.candidate(doc, m.start(), m.end(), value, details)
+
+
+def compact_id(raw: str) -> str:
+    return re.sub(r"[\s\-./()]", "", raw).upper()

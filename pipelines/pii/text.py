@@ -1,0 +1,162 @@
+"""The scanned document: width-folded text with identical offsets, plus shared helpers.
+
+Folding maps full-width ASCII variants (``１１０１``, ``－``, ``：``), the ideographic space
+and the usual dash look-alikes to plain ASCII *one character for one character*, so every
+offset found in the folded text is an offset into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20, 0x2009: 0x20})
+for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC, 0xFE63):
+    _FOLD[_cp] = 0x2D  # dashes -> "-"
+_FOLD[0x3002] = 0x2E  # ideographic full stop -> "." only inside numbers matters, harmless
+_FOLD[0x00B7] = 0x2E  # middle dot
+del _FOLD[0xFF5E]  # keep the full-width tilde (used as "to" in ranges)
+
+
+def fold(text: str) -> str:
+    """Width-fold ``text`` without changing its length."""
+    return text.translate(_FOLD)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+# Groups of digits joined by single separators; an optional trailing check letter X.
+# Bounded repetitions, disjoint classes: linear time.
+_NUM_CHUNK = re.compile(
+    r"(?<![0-9A-Za-z])\d{1,20}(?:[-. /]\d{1,20}){0,11}(?:[- ]?[Xx])?(?![0-9A-Za-z])"
+)
+_GROUP = re.compile(r"\d{1,20}|[Xx]")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。、）)\]]{1,2000}", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_ASCII_WORD = re.compile(r"[a-z0-9]")
+
+MAX_GROUPS = 7
+
+
+class Span:
+    """A numeric candidate: a run of digit groups inside one chunk."""
+
+    __slots__ = ("compact", "end", "groups", "raw", "start")
+
+    def __init__(self, start: int, end: int, raw: str, compact: str, groups: int) -> None:
+        self.start = start
+        self.end = end
+        self.raw = raw
+        self.compact = compact
+        self.groups = groups
+
+
+class Doc:
+    """A text being scanned, with lazily computed views shared by all recognizers."""
+
+    def __init__(self, text: str, languages: Iterable[str] = (), countries: Iterable[str] = ()):
+        self.text = text
+        self.folded = fold(text)
+        self.languages = {lang.lower() for lang in languages}
+        self.countries = {c.upper() for c in countries}
+
+    @cached_property
+    def lower(self) -> str:
+        return _lower_same_length(self.folded)
+
+    @cached_property
+    def digit_count(self) -> int:
+        return sum(self.folded.count(d) for d in "0123456789")
+
+    @cached_property
+    def has_han(self) -> bool:
+        return _HAN.search(self.folded) is not None
+
+    @cached_property
+    def has_kana(self) -> bool:
+        return _KANA.search(self.folded) is not None
+
+    @cached_property
+    def has_hangul(self) -> bool:
+        return _HANGUL.search(self.folded) is not None
+
+    @cached_property
+    def url_spans(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _URL.finditer(self.folded)]
+
+    def in_url(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.url_spans)
+
+    @cached_property
+    def numeric_spans(self) -> list[Span]:
+        """Every run of at most ``MAX_GROUPS`` consecutive digit groups in every numeric chunk.
+
+        A run starts at the chunk start or after a space and ends at the chunk end or before
+        a space, so ``123-45-6789`` is one run but never ``23-45-6789``.
+        """
+        out: list[Span] = []
+        folded = self.folded
+        for m in _NUM_CHUNK.finditer(folded):
+            cs = m.start()
+            chunk = m.group()
+            groups = [(g.start() + cs, g.end() + cs) for g in _GROUP.finditer(chunk)]
+            n = len(groups)
+            for i in range(n):
+                gs = groups[i][0]
+                if i and folded[gs - 1] != " ":
+                    continue
+                if folded[gs] in "Xx":
+                    continue
+                parts: list[str] = []
+                for j in range(i, min(n, i + MAX_GROUPS)):
+                    ge = groups[j][1]
+                    parts.append(folded[groups[j][0] : ge])
+                    if j + 1 < n and folded[ge] != " " and folded[groups[j + 1][0]] not in "Xx":
+                        continue
+                    if j + 1 < n and folded[groups[j + 1][0]] in "Xx":
+                        continue
+                    compact = "".join(parts)
+                    out.append(Span(gs, ge, folded[gs:ge], compact, j - i + 1))
+        return out
+
+    def window_before(self, start: int, size: int) -> str:
+        return self.lower[max(0, start - size) : start]
+
+    def window_after(self, end: int, size: int) -> str:
+        return self.lower[end : end + size]
+
+
+def find_word(window: str, words: Iterable[str]) -> int:
+    """Return the end position of the last occurrence of any word in ``window``, or -1.
+
+    ASCII words must not be glued to other ASCII letters (``dob`` does not hit ``adobe``).
+    """
+    best = -1
+    for word in words:
+        pos = window.rfind(word)
+        while pos != -1:
+            end = pos + len(word)
+            ok = True
+            if word[0].isascii() and word[0].isalnum() and pos > 0:
+                ok = not (window[pos - 1].isascii() and window[pos - 1].isalpha())
+            if ok and word[-1].isascii() and word[-1].isalnum() and end < len(window):
+                ok = not (window[end].isascii() and window[end].isalpha())
+            if ok:
+                if end > best:
+                    best = end
+                break
+            pos = window.rfind(word, 0, pos)
+    return best
+
+
+def iter_matches(pattern: re.Pattern[str], doc: Doc) -> Iterator[re.Match[str]]:
+    return pattern.finditer(doc.folded)
