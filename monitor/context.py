@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import click
 from sqlalchemy import Engine
 
-from storage.db import DatabaseUnavailable, open_database
+from storage.db import DatabaseUnavailable, database_url, open_database
 
 
 class BadInput(click.ClickException):
@@ -23,6 +23,10 @@ class AppContext:
     db_url: str | None = None
     debug: bool = False
     _engine: Engine | None = field(default=None, repr=False)
+
+    def database_url(self) -> str:
+        """The database URL this invocation uses (``--db``, env, or the default)."""
+        return database_url(self.db_url)
 
     def engine(self) -> Engine:
         """The database, opened and upgraded on first use; exit 1 with a clear line if down."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 SOURCES = ("api", "rss", "html", "archive")
 ACCOUNT_STATES = ("ok", "not_found", "suspended", "private", "error")
@@ -39,6 +40,9 @@ class Post:
     quoted_text: str = ""
     archive_timestamp: datetime | None = None
     capture: Capture | None = None
+    # Filled by the detect pipeline: (field name, pipelines.pii Finding) pairs, offsets
+    # relative to that field's text (see pipelines.normalise.scanned_fields).
+    findings: list[tuple[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -1,0 +1,170 @@
+"""Run crawls of watched accounts in this process: one reactor start for the whole batch."""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from monitor.items import AccountStatus, Post
+
+PIPELINES = {
+    "pipelines.normalise.NormalisePipeline": 100,
+    "pipelines.detect.DetectPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {"pipelines.notify.WebhookNotifier": 500}
+DEFAULT_CONCURRENT_CRAWLS = 8
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """One account to crawl."""
+
+    platform: str
+    url: str
+    crawl_state: dict[str, str] = field(default_factory=dict)
+    backfill: int = 200
+    cached: bool = False
+
+
+@dataclass
+class CrawlOutcome:
+    """What one crawl saw, for the summary."""
+
+    url: str
+    platform: str
+    state: str = "ok"
+    posts_seen: int = 0
+    new_posts: int = 0
+    flagged: int = 0
+    requests: int = 0
+    errors: int = 0
+    error: str = ""
+    finish_reason: str = ""
+
+
+@dataclass
+class Progress:
+    """Running totals, updated from Scrapy signals as items pass through."""
+
+    accounts_total: int = 0
+    accounts_done: int = 0
+    posts: int = 0
+    flagged: int = 0
+    on_change: Callable[[Progress], None] | None = None
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self)
+
+
+def crawl_settings(db_url: str, *, log_level: str = "WARNING", **overrides: Any) -> Settings:
+    """Scrapy settings for monitor crawls: the project settings plus the pipelines."""
+    settings = Settings()
+    settings.setmodule("monitor.settings", priority="project")
+    settings.set("ITEM_PIPELINES", PIPELINES, priority="project")
+    settings.set("EXTENSIONS", EXTENSIONS, priority="project")
+    settings.set("MONITOR_DATABASE_URL", db_url, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def spider_arguments(job: CrawlJob) -> dict[str, str]:
+    """The ``-a`` arguments of a spider for ``job``."""
+    args = {
+        "url": job.url,
+        "backfill": str(job.backfill),
+        "crawl_state": json.dumps(job.crawl_state),
+    }
+    if job.cached:
+        args["cached"] = "1"
+    return args
+
+
+def _track(crawler: Crawler, job: CrawlJob, outcome: CrawlOutcome, progress: Progress) -> None:
+    def item_scraped(item: object) -> None:
+        if isinstance(item, Post):
+            progress.posts += 1
+            if item.findings:
+                progress.flagged += 1
+            progress.changed()
+        elif isinstance(item, AccountStatus):
+            outcome.state = item.state
+            if item.error:
+                outcome.error = item.error
+
+    def spider_closed(reason: str) -> None:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        outcome.posts_seen = int(stats.get("monitor/posts_seen", 0))
+        outcome.new_posts = int(stats.get("monitor/new_posts", 0))
+        outcome.flagged = int(stats.get("monitor/flagged", 0))
+        outcome.requests = int(stats.get("downloader/request_count", 0))
+        outcome.errors = int(stats.get("monitor/bad_responses", 0)) + int(
+            stats.get("log_count/ERROR", 0)
+        )
+        outcome.finish_reason = reason
+        progress.accounts_done += 1
+        progress.changed()
+
+    crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
+    crawler.signals.connect(spider_closed, signal=signals.spider_closed, weak=False)
+
+
+def run_crawls(
+    jobs: list[CrawlJob],
+    settings: Settings,
+    progress: Progress | None = None,
+    concurrent_crawls: int = DEFAULT_CONCURRENT_CRAWLS,
+) -> list[CrawlOutcome]:
+    """Crawl every job (a bounded number at once) and return one outcome per job.
+
+    Starts the Twisted reactor once: call it once per process. SIGINT/SIGTERM stop the crawls
+    gracefully (each records itself as interrupted) and start no new ones.
+    """
+    from spiders.registry import spider_for
+
+    progress = progress or Progress()
+    progress.accounts_total = len(jobs)
+    outcomes = [CrawlOutcome(job.url, job.platform) for job in jobs]
+    process = CrawlerProcess(settings, install_root_handler=True)
+    from twisted.internet import defer, reactor
+
+    stopping = False
+    semaphore = defer.DeferredSemaphore(max(1, concurrent_crawls))
+
+    def start(job: CrawlJob, outcome: CrawlOutcome) -> Any:
+        if stopping:
+            outcome.finish_reason = "not started"
+            return None
+        crawler = process.create_crawler(spider_for(job.platform))
+        _track(crawler, job, outcome, progress)
+        return process.crawl(crawler, **spider_arguments(job))
+
+    def stop(signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        reactor.callFromThread(process.stop)
+
+    def all_done(_: Any) -> None:
+        if reactor.running:
+            reactor.stop()
+
+    runs = [semaphore.run(start, job, outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
+    finished = defer.DeferredList(runs, consumeErrors=True).addBoth(all_done)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if not finished.called:
+            process.start(stop_after_crawl=False, install_signal_handlers=False)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return outcomes

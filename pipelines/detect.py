@@ -1,0 +1,36 @@
+"""Detect pipeline: the PII engine on every field a reader of the post sees."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from scrapy.crawler import Crawler
+
+from monitor.items import Post
+from monitor.secret_key import load_secret_key
+from pipelines.normalise import scanned_fields
+from pipelines.pii import Engine
+
+
+class DetectPipeline:
+    """Attaches ``(field, finding)`` pairs to each post; offsets are relative to the field."""
+
+    def __init__(self, engine: Engine, crawler: Crawler | None = None) -> None:
+        self.engine = engine
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(Engine(load_secret_key()), crawler)
+
+    def process_item(self, item: object) -> object:
+        if isinstance(item, Post):
+            languages = [item.language] if item.language else []
+            item.findings = [
+                (name, finding)
+                for name, text in scanned_fields(item)
+                for finding in self.engine.scan(text, languages=languages)
+            ]
+            if item.findings and self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("monitor/posts_with_findings")
+        return item

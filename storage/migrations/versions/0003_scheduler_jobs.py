@@ -1,0 +1,27 @@
+"""APScheduler's persistent job store table.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # The same shape as apscheduler.jobstores.sqlalchemy.SQLAlchemyJobStore creates.
+    op.create_table(
+        "apscheduler_jobs",
+        sa.Column("id", sa.Unicode(191), primary_key=True),
+        sa.Column("next_run_time", sa.Float(25), index=True),
+        sa.Column("job_state", sa.LargeBinary, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("apscheduler_jobs")
