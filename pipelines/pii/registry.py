@@ -9,15 +9,50 @@ from pipelines.pii.recognizers.base import Recognizer
 
 @cache
 def _classes() -> tuple[type[Recognizer], ...]:
-    from pipelines.pii.recognizers import cn_ric, fr_nir, us_ssn
+    from pipelines.pii.recognizers import (
+        address_de,
+        address_en,
+        address_es,
+        address_fr,
+        address_zh,
+        cn_ric,
+        date_of_birth,
+        email,
+        fr_nir,
+        hk_tw_gb,
+        iban,
+        passport,
+        payment_card,
+        phone,
+        us_ssn,
+    )
 
     return (
         cn_ric.ChinaRicRecognizer,
         us_ssn.UsSsnRecognizer,
         fr_nir.FranceNirRecognizer,
+        hk_tw_gb.HongKongIdRecognizer,
+        hk_tw_gb.TaiwanIdRecognizer,
+        hk_tw_gb.UkNinoRecognizer,
+        passport.PassportRecognizer,
+        payment_card.PaymentCardRecognizer,
+        iban.IbanRecognizer,
+        email.EmailRecognizer,
+        phone.PhoneRecognizer,
+        date_of_birth.DateOfBirthRecognizer,
+        address_zh.ChineseAddressRecognizer,
+        address_en.EnglishAddressRecognizer,
+        address_fr.FrenchAddressRecognizer,
+        address_de.GermanAddressRecognizer,
+        address_es.SpanishAddressRecognizer,
     )
 
 
 def default_recognizers() -> list[Recognizer]:
-    """Fresh instances of every default recognizer."""
-    return [cls() for cls in _classes()]
+    """Fresh instances of every default recognizer (phone last: it skips claimed IDs)."""
+    from pipelines.pii.recognizers import national_ids
+
+    recs: list[Recognizer] = [cls() for cls in _classes()]
+    phone = [r for r in recs if r.kind == "phone"]
+    others = [r for r in recs if r.kind != "phone"]
+    return [*others[:4], *national_ids.recognizers(), *others[4:], *phone]

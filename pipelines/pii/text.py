@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20, 0x2009: 0x20})
@@ -35,7 +36,7 @@ def _lower_same_length(text: str) -> str:
 # Groups of digits joined by single separators; an optional trailing check letter X.
 # Bounded repetitions, disjoint classes: linear time.
 _NUM_CHUNK = re.compile(
-    r"(?<![0-9A-Za-z])\d{1,20}(?:[-. /]\d{1,20}){0,11}(?:[- ]?[Xx])?(?![0-9A-Za-z])"
+    r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,11}(?:[- ]?[Xx])?(?![0-9A-Za-z])"
 )
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。、）)\]]{1,2000}", re.IGNORECASE)
@@ -45,6 +46,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
 MAX_GROUPS = 7
+MIN_SPAN = 8
+MAX_SPAN = 20
 
 
 class Span:
@@ -68,6 +71,8 @@ class Doc:
         self.folded = fold(text)
         self.languages = {lang.lower() for lang in languages}
         self.countries = {c.upper() for c in countries}
+        self._claims: list[tuple[int, int]] = []
+        self.cache: dict[str, Any] = {}  # per-document memo shared by recognizers
 
     @cached_property
     def lower(self) -> str:
@@ -97,36 +102,49 @@ class Doc:
         return any(s <= start and end <= e for s, e in self.url_spans)
 
     @cached_property
-    def numeric_spans(self) -> list[Span]:
-        """Every run of at most ``MAX_GROUPS`` consecutive digit groups in every numeric chunk.
+    def numeric_spans(self) -> dict[int, list[Span]]:
+        """Runs of at most ``MAX_GROUPS`` consecutive digit groups, keyed by digit count.
 
         A run starts at the chunk start or after a space and ends at the chunk end or before
-        a space, so ``123-45-6789`` is one run but never ``23-45-6789``.
+        a space, so ``123-45-6789`` is one run but never ``23-45-6789``. Only runs of
+        ``MIN_SPAN``..``MAX_SPAN`` characters (compact) are kept.
         """
-        out: list[Span] = []
+        out: dict[int, list[Span]] = {}
         folded = self.folded
         for m in _NUM_CHUNK.finditer(folded):
-            cs = m.start()
+            cs, ce = m.span()
             chunk = m.group()
+            if chunk.isdigit():
+                if MIN_SPAN <= len(chunk) <= MAX_SPAN:
+                    out.setdefault(len(chunk), []).append(Span(cs, ce, chunk, chunk, 1))
+                continue
             groups = [(g.start() + cs, g.end() + cs) for g in _GROUP.finditer(chunk)]
             n = len(groups)
             for i in range(n):
                 gs = groups[i][0]
-                if i and folded[gs - 1] != " ":
+                if (i and folded[gs - 1] != " ") or folded[gs] in "Xx":
                     continue
-                if folded[gs] in "Xx":
-                    continue
-                parts: list[str] = []
+                size = 0
                 for j in range(i, min(n, i + MAX_GROUPS)):
-                    ge = groups[j][1]
-                    parts.append(folded[groups[j][0] : ge])
-                    if j + 1 < n and folded[ge] != " " and folded[groups[j + 1][0]] not in "Xx":
+                    g0, ge = groups[j]
+                    size += ge - g0
+                    if size > MAX_SPAN:
+                        break
+                    if size < MIN_SPAN or (
+                        j + 1 < n and (folded[ge] != " " or folded[groups[j + 1][0]] in "Xx")
+                    ):
                         continue
-                    if j + 1 < n and folded[groups[j + 1][0]] in "Xx":
-                        continue
-                    compact = "".join(parts)
-                    out.append(Span(gs, ge, folded[gs:ge], compact, j - i + 1))
+                    raw = folded[gs:ge]
+                    compact = "".join(folded[a:b] for a, b in groups[i : j + 1])
+                    out.setdefault(size, []).append(Span(gs, ge, raw, compact, j - i + 1))
         return out
+
+    def claim(self, start: int, end: int) -> None:
+        """Mark a span as a validated strong ID (phone candidates inside it are skipped)."""
+        self._claims.append((start, end))
+
+    def claimed(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self._claims)
 
     def window_before(self, start: int, size: int) -> str:
         return self.lower[max(0, start - size) : start]
@@ -135,26 +153,28 @@ class Doc:
         return self.lower[end : end + size]
 
 
-def find_word(window: str, words: Iterable[str]) -> int:
+@lru_cache(maxsize=256)
+def _word_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        esc = re.escape(word)
+        if word[0].isascii() and word[0].isalnum():
+            esc = r"(?<![a-z])" + esc
+        if word[-1].isascii() and word[-1].isalnum():
+            esc = esc + r"(?![a-z])"
+        parts.append(esc)
+    return re.compile("|".join(parts) if parts else r"(?!)")
+
+
+def find_word(window: str, words: tuple[str, ...]) -> int:
     """Return the end position of the last occurrence of any word in ``window``, or -1.
 
-    ASCII words must not be glued to other ASCII letters (``dob`` does not hit ``adobe``).
+    ``window`` is lower-cased text. ASCII words must not be glued to other ASCII letters
+    (``dob`` does not hit ``adobe``).
     """
     best = -1
-    for word in words:
-        pos = window.rfind(word)
-        while pos != -1:
-            end = pos + len(word)
-            ok = True
-            if word[0].isascii() and word[0].isalnum() and pos > 0:
-                ok = not (window[pos - 1].isascii() and window[pos - 1].isalpha())
-            if ok and word[-1].isascii() and word[-1].isalnum() and end < len(window):
-                ok = not (window[end].isascii() and window[end].isalpha())
-            if ok:
-                if end > best:
-                    best = end
-                break
-            pos = window.rfind(word, 0, pos)
+    for m in _word_regex(words).finditer(window):
+        best = m.end()
     return best
 
 

@@ -66,6 +66,8 @@ NEGATIVE_WORDS = (
 )
 
 NEGATIVE_PENALTY = 0.45
+CLAIM_SCORE = 0.75  # validated IDs at or above this hide phone candidates inside them
+CLAIMING_KINDS = frozenset({"national_id", "payment_card", "iban", "passport"})
 URL_PENALTY = 0.6
 CONTEXT_BEFORE = 40
 CONTEXT_AFTER = 12
@@ -150,6 +152,8 @@ class Recognizer:
         score = self.score(doc, start, end, base, with_context)
         if bonus and score > 0:
             score = round(max(0.0, min(1.0, score + bonus)), 3)
+        if score >= CLAIM_SCORE and self.kind in CLAIMING_KINDS:
+            doc.claim(start, end)
         return Candidate(
             kind=self.kind,
             country=self.country,
@@ -182,13 +186,12 @@ class NumericIdRecognizer(Recognizer):
         return compact.upper()
 
     def spans(self, doc: Doc) -> Iterable[Span]:
-        lengths = self.lengths
         layout = self.layout
-        for span in doc.numeric_spans:
-            if len(span.compact) in lengths and (
-                layout is None or layout.fullmatch(span.raw) is not None
-            ):
-                yield span
+        by_length = doc.numeric_spans
+        for length in self.lengths:
+            for span in by_length.get(length, ()):
+                if layout is None or layout.fullmatch(span.raw) is not None:
+                    yield span
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         for span in self.spans(doc):

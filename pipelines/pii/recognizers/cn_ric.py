@@ -12,14 +12,15 @@ birth year; its table misses many real codes, so area knowledge is only a score 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from stdnum import numdb
 from stdnum.cn import ric
 
+from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers._dates import make_date
 from pipelines.pii.recognizers.base import ID_WORDS, NumericIdRecognizer
-from pipelines.pii.model import Candidate
 from pipelines.pii.text import Doc
 
 PROVINCES = {
@@ -47,6 +48,7 @@ CONTEXT = (
 )
 
 
+@lru_cache(maxsize=4096)
 def _area_known(code: str) -> bool:
     try:
         return bool(numdb.get("cn/loc").info(code))

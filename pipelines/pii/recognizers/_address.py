@@ -1,0 +1,58 @@
+"""Shared pieces of the Latin-script address recognizers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.text import Doc, find_word
+
+UP = "A-ZÀ-ÖØ-Þ"
+LOW = "a-zß-öø-ÿ"
+COMMON_CONTEXT = ("address", "lives at", "living at", "lives in", "home address", "domicile")
+WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
+
+
+class AddressRecognizer(Recognizer):
+    """Regex-driven address; ``tail`` group present = full address (postcode/city)."""
+
+    kind = "address"
+    negative = ()
+    pattern: ClassVar[re.Pattern[str]]
+    base_score = 0.6
+    full_score = 0.88
+    context_score = 0.95
+    min_digits = 1
+
+    gate: ClassVar[re.Pattern[str] | None] = None  # cheap pre-check on the lower-cased text
+
+    def applies(self, doc: Doc) -> bool:
+        if doc.digit_count < self.min_digits:
+            return False
+        return self.gate is None or self.gate.search(doc.lower) is not None
+
+    def full(self, m: re.Match[str]) -> bool:
+        return bool(m.group("tail"))
+
+    def valid(self, m: re.Match[str]) -> bool:
+        return True
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        text = doc.folded
+        for m in self.pattern.finditer(text):
+            if not self.valid(m):
+                continue
+            start, end = m.span()
+            while end > start and text[end - 1] in " ,\n\t":
+                end -= 1
+            score = self.full_score if self.full(m) else self.base_score
+            before = doc.window_before(start, 24)
+            if find_word(before, self.context) != -1 or find_word(before, COMMON_CONTEXT) != -1:
+                score = max(score, self.context_score)
+            if doc.url_spans and doc.in_url(start, end):
+                score -= 0.6
+            value = " ".join(text[start:end].replace(",", " ").split()).lower()
+            yield Candidate(self.kind, self.country, self.scheme, start, end, score, value, {})

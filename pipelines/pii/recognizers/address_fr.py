@@ -1,0 +1,53 @@
+"""French street addresses: numéro, type de voie, nom, code postal, ville.
+
+``12 bis, rue de la Paix, 75002 Paris`` / ``5, avenue Samson\n57583 Lacroix``; the number
+is optional when a postcode and town follow.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+
+_TYPES = (
+    "rue|avenue|av\\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|route|cours|passage|"
+    "square|voie|villa|cité|cite|sentier|rond-point|faubourg|promenade|esplanade|résidence|"
+    "residence|hameau|lieu-dit|parvis|ruelle|montée|quartier"
+)
+_PARTICLE = r"(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au|et|sur|sous|en)"
+_NAME_WORD = rf"(?:[{UP}][{UP}{LOW}'’-]{{0,25}}|\d{{1,2}}(?:er|e)?)"
+_NAME = rf"(?:{_PARTICLE} ?)?{_NAME_WORD}(?: (?:{_PARTICLE} ?)?{_NAME_WORD}){{0,5}}"
+_TOWN = rf"[{UP}][{UP}{LOW}'’-]{{1,30}}(?:[ -](?:[{UP}{LOW}][{UP}{LOW}'’-]{{0,30}})){{0,4}}"
+PATTERN = re.compile(
+    rf"(?<![\w])(?:(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
+    rf"(?i:{_TYPES}) {_NAME}"
+    rf"(?P<tail>,? ?\n? ?(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}(?: (?i:cedex)(?: \d{{1,2}})?)?)?"
+    r"(?![\w])"
+)
+
+CONTEXT = (
+    "adresse",
+    "habite",
+    "domicile",
+    "domicilié",
+    "domiciliée",
+    "réside",
+    "demeurant",
+    "vit au",
+    "vit à",
+    "chez",
+    "address",
+)
+
+
+class FrenchAddressRecognizer(AddressRecognizer):
+    country = "FR"
+    scheme = "address_fr"
+    pattern = PATTERN
+    context = CONTEXT
+    gate = re.compile(rf"(?<![a-z])(?:{_TYPES}) ")
+    min_digits = 1
+
+    def valid(self, m: re.Match[str]) -> bool:
+        return bool(m.group("num") or m.group("tail"))

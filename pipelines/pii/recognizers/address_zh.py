@@ -1,0 +1,130 @@
+"""Chinese street addresses (省/市/区/县 ... 路/街 ... 号 ... 栋/单元/室, optional postcode).
+
+An address is anchored on a house number after a road (``建国路88号``, ``韦街B座``) or a
+building in an estate (``幸福小区3栋``); the span then grows right over building, unit,
+floor and room parts and a 6-digit postcode, and left over the road name and the
+administrative units. The left edge is the first known administrative name (province,
+prefecture or county, from python-stdnum's GB/T 2260 table) or, failing that, the first
+character after a function word (在, 住, 是, 的, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.text import Doc, find_word
+
+ANCHOR = re.compile(
+    r"(?:路|街|道|巷|弄|胡同|里|村|段|组)\s?(?:\d{1,5}(?:[-之]\d{1,4})?\s?[号號](?:院|楼)?"
+    r"|[A-Za-z\d]{1,3}\s?[座栋幢])"
+    r"|(?:小区|花园|公寓|大厦|广场|家园|新村|苑|园|城|庭|府|中心|大院)\s?[A-Za-z\d]{1,4}\s?"
+    r"(?:号楼|栋|幢|座|号院)"
+)
+TAIL = re.compile(
+    r"(?:\s?[A-Za-z\d]{1,5}(?:-\d{1,4})?\s?(?:号楼|栋|幢|座|单元|层|楼|室|号|號|户|房)){0,5}"
+    r"(?:\s?\d{6}(?![0-9]))?"
+)
+STOP = frozenset(
+    "在住址是的了我他她们你搬去位为从往即系叫说请把被给让、，。：；！？,.:;!?()（）【】「」“”\"' "
+)
+ADMIN_SUFFIX = frozenset("省市区县旗州盟镇乡")
+MUNICIPALITIES = ("北京", "上海", "天津", "重庆", "香港", "澳门")
+CONTEXT = (
+    "住址",
+    "地址",
+    "住在",
+    "家住",
+    "居住",
+    "现住",
+    "住所",
+    "户籍",
+    "家庭住址",
+    "收货",
+    "老家",
+    "address",
+)
+MAX_LEFT = 32
+
+
+@cache
+def admin_names() -> frozenset[str]:
+    """Administrative division names from python-stdnum's cn/loc table (with suffix)."""
+    from importlib.resources import files
+
+    names: set[str] = set(MUNICIPALITIES)
+    try:
+        data = files("stdnum").joinpath("cn/loc.dat").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):  # pragma: no cover
+        return frozenset(names)
+    for m in re.finditer(r'(?:province|county|prefecture)="([^"]*)"', data):
+        for part in m.group(1).split(","):
+            name = re.sub(r"^\[[^\]]*\]", "", part).strip()
+            if len(name) >= 2 and name not in ("市辖区", "县", "省直辖县级行政区划"):
+                names.add(name)
+                for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省"):
+                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                        names.add(name[: -len(suffix)])
+    return frozenset(names)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def left_edge(text: str, anchor: int) -> tuple[int, bool]:
+    """Start of the address whose road/estate suffix ends at ``anchor``; (start, has_admin)."""
+    seg = anchor
+    limit = max(0, anchor - MAX_LEFT)
+    while seg > limit and _is_han(text[seg - 1]) and text[seg - 1] not in STOP:
+        seg -= 1
+    names = admin_names()
+    for i in range(seg, anchor - 1):
+        for k in (2, 3, 4, 5, 6, 7, 8, 9):
+            if i + k > anchor:
+                break
+            if text[i : i + k] in names:
+                return i, True
+    has_admin = any(ch in ADMIN_SUFFIX for ch in text[seg:anchor])
+    if not has_admin and anchor - seg > 8:
+        seg = anchor - 8
+    return seg, has_admin
+
+
+class ChineseAddressRecognizer(Recognizer):
+    kind = "address"
+    country = "CN"
+    scheme = "address_zh"
+    context = CONTEXT
+    negative = ()
+    base_score = 0.65
+    context_score = 0.92
+    min_digits = 1
+
+    def applies(self, doc: Doc) -> bool:
+        return doc.has_han and doc.digit_count > 0
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        text = doc.folded
+        last_end = 0
+        for m in ANCHOR.finditer(text):
+            if m.start() < last_end:
+                continue
+            start, has_admin = left_edge(text, m.start())
+            if m.start() - start < 1:
+                continue
+            tail = TAIL.match(text, m.end())
+            end = tail.end() if tail else m.end()
+            while end > m.end() and text[end - 1] == " ":
+                end -= 1
+            last_end = end
+            value = re.sub(r"\s+", "", text[start:end])
+            base = 0.85 if has_admin else self.base_score
+            ctx = find_word(doc.window_before(start, 16), CONTEXT) != -1
+            score = 0.95 if ctx else base
+            if doc.url_spans and doc.in_url(start, end):
+                score -= 0.6
+            yield Candidate(self.kind, self.country, self.scheme, start, end, score, value, {})

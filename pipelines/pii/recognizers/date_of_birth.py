@@ -1,0 +1,154 @@
+"""Dates of birth: a date in a common written form, preceded by birth context.
+
+Forms: ``1954年10月24日``, ISO ``1954-10-24``, ``10/24/1954`` and ``24/10/1954``,
+``24.10.1954``, ``October 24, 1954``, ``24 October 1954``, ``24 octobre 1954``,
+``24. Oktober 1954``, ``24 de octubre de 1954`` and ``19541024``. A date is reported only
+when a birth word (出生, 生日, born, DOB, né le, date de naissance, geboren, fecha de
+nacimiento, ...) precedes it closely with no other date in between; meeting and news dates
+are not findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers._dates import make_date
+from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.text import Doc, find_word
+
+MONTHS = {
+    # English
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "févr": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
+    "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12, "déc": 12,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "juni": 6, "juli": 7,
+    "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
+    # Spanish
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+}  # fmt: skip
+
+_M = r"[^\W\d_]{3,10}"  # a word, checked against MONTHS afterwards
+_NB = r"(?<![0-9A-Za-z])"
+_NA = r"(?![0-9A-Za-z])"
+PATTERN = re.compile(
+    rf"{_NB}(?P<zy>\d{{4}}) ?年 ?(?P<zm>\d{{1,2}}) ?月 ?(?P<zd>\d{{1,2}}) ?[日号]?"
+    rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
+    rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)(?P<ny>\d{{4}}){_NA}"
+    rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)? ?(?:of |de )?(?P<dm>{_M})\.?,? "
+    rf"(?:de |del )?(?P<dy>\d{{4}}){_NA}"
+    rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
+    rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}",
+    re.IGNORECASE,
+)
+
+CONTEXT = (
+    "出生",
+    "生日",
+    "生于",
+    "生辰",
+    "出世",
+    "生年月日",
+    "誕生日",
+    "born",
+    "birth",
+    "birthday",
+    "dob",
+    "d.o.b",
+    "b.",
+    "né",
+    "née",
+    "naissance",
+    "naît",
+    "geboren",
+    "geb.",
+    "geburtsdatum",
+    "geburtstag",
+    "nacido",
+    "nacida",
+    "nació",
+    "nacimiento",
+    "cumpleaños",
+)
+MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
+WINDOW = 48
+
+
+def _month_first(doc: Doc) -> bool:
+    if doc.countries & MDY_COUNTRIES:
+        return True
+    if doc.countries:
+        return False
+    return doc.languages == {"en"} or (not doc.languages and "born" in doc.lower)
+
+
+class DateOfBirthRecognizer(Recognizer):
+    kind = "date_of_birth"
+    scheme = "date_of_birth"
+    context = CONTEXT
+    negative = ()
+    base_score = 0.0
+    context_score = 0.9
+    min_digits = 4
+
+    def parse(self, m: re.Match[str], doc: Doc) -> dt.date | None:
+        g = m.groupdict()
+        if g["zy"]:
+            return make_date(int(g["zy"]), int(g["zm"]), int(g["zd"]))
+        if g["iy"]:
+            return make_date(int(g["iy"]), int(g["im"]), int(g["id"]))
+        if g["ny"]:
+            a, b, y = int(g["na"]), int(g["nb"]), int(g["ny"])
+            if a > 12 or (b <= 12 and not _month_first(doc)):
+                return make_date(y, b, a)
+            return make_date(y, a, b)
+        if g["dy"]:
+            month = MONTHS.get(g["dm"].lower())
+            return make_date(int(g["dy"]), month, int(g["dd"])) if month else None
+        if g["my"]:
+            month = MONTHS.get(g["mm"].lower())
+            return make_date(int(g["my"]), month, int(g["md"])) if month else None
+        if g["cy"]:
+            return make_date(int(g["cy"]), int(g["cm"]), int(g["cd"]))
+        return None
+
+    def applies(self, doc: Doc) -> bool:
+        if doc.digit_count < self.min_digits:
+            return False
+        low = doc.lower
+        return any(word in low for word in CONTEXT)
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        prev_end = 0
+        today = dt.date.today()
+        for m in PATTERN.finditer(doc.folded):
+            start, end = m.span()
+            lo = max(prev_end, start - WINDOW)
+            prev_end = end
+            date = self.parse(m, doc)
+            if date is None or (today - date).days < 365:
+                continue
+            window = doc.lower[lo:start]
+            if find_word(window, CONTEXT) == -1:
+                continue
+            score = self.context_score if not m.group("cy") else 0.8
+            yield Candidate(
+                kind=self.kind,
+                country=None,
+                scheme=self.scheme,
+                start=start,
+                end=end,
+                score=score,
+                value=date.isoformat(),
+                details={},
+            )

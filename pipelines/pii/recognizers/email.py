@@ -1,0 +1,64 @@
+"""E-mail addresses (bounded, backtracking-free pattern; role mailboxes score lower)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipelines.pii.recognizers.base import RegexRecognizer
+
+PATTERN = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}"
+    r"(?![A-Za-z0-9-])"
+)
+ROLE_MAILBOXES = frozenset(
+    [
+        "info",
+        "contact",
+        "press",
+        "presse",
+        "media",
+        "support",
+        "help",
+        "admin",
+        "webmaster",
+        "noreply",
+        "no-reply",
+        "sales",
+        "service",
+        "abuse",
+        "security",
+        "privacy",
+        "legal",
+        "newsletter",
+        "hello",
+        "office",
+    ]
+)
+
+
+class EmailRecognizer(RegexRecognizer):
+    kind = "email"
+    scheme = "email"
+    pattern = PATTERN
+    context = ("email", "e-mail", "mail", "邮箱", "郵箱", "邮件", "courriel")
+    negative = ()
+    base_score = 0.9
+    context_score = 0.95
+
+    def applies(self, doc) -> bool:  # type: ignore[no-untyped-def]
+        return "@" in doc.folded
+
+    def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
+        value = match.group().lower()
+        local = value.split("@", 1)[0]
+        if ".." in value:
+            return None
+        return value, ({"role": True} if local in ROLE_MAILBOXES else {})
+
+    def analyze(self, doc):  # type: ignore[no-untyped-def]
+        for cand in super().analyze(doc):
+            if cand.details.get("role"):
+                cand.score = 0.4
+            yield cand

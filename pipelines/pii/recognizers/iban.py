@@ -1,0 +1,41 @@
+"""International Bank Account Numbers (ISO 13616), validated by python-stdnum."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from stdnum import iban
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.text import Doc
+
+PATTERN = re.compile(r"(?<![0-9A-Za-z])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}(?![0-9a-z])")
+
+
+class IbanRecognizer(Recognizer):
+    kind = "iban"
+    scheme = "iban"
+    context = ("iban", "bank", "account", "rib", "konto", "cuenta", "compte", "virement")
+    base_score = 0.9
+    context_score = 0.97
+    min_digits = 10
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        for m in PATTERN.finditer(doc.folded):
+            raw = m.group()
+            positions = [i for i, ch in enumerate(raw) if ch != " "]
+            compact = raw.replace(" ", "")
+            for length in range(len(compact), 14, -1):
+                value = compact[:length]
+                if iban.is_valid(value):
+                    end = m.start() + positions[length - 1] + 1
+                    country = value[:2]
+                    yield self.candidate_for(doc, m.start(), end, value, country)
+                    break
+
+    def candidate_for(self, doc: Doc, start: int, end: int, value: str, country: str) -> Candidate:
+        cand = self.candidate(doc, start, end, value, {"bank_country": country})
+        cand.country = country
+        return cand

@@ -1,0 +1,154 @@
+# ruff: noqa: E501
+"""National personal ID numbers validated by python-stdnum, one table row per scheme.
+
+Each row gives the stdnum module, the accepted shape (a regex over the folded text),
+context words, and whether the shape is distinctive enough to be reported without context
+(``base``) or only with it (``base`` below the 0.5 flag threshold). Details (birth date,
+sex) come from the stdnum module when it decodes them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers.base import ID_WORDS, Recognizer
+from pipelines.pii.text import Doc
+
+_B = r"(?<![0-9A-Za-z])"
+_E = r"(?![0-9A-Za-z])"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    scheme: str
+    country: str
+    module: str
+    pattern: str
+    context: tuple[str, ...]
+    base: float = 0.3  # without context (< 0.5: context required)
+    with_context: float = 0.9
+
+
+SCHEMES: tuple[Scheme, ...] = (
+    Scheme("kr_rrn", "KR", "kr.rrn", r"\d{6}-?[1-8]\d{6}", ("주민등록번호", "주민번호", "rrn", "resident registration"), 0.7),
+    Scheme("jp_my_number", "JP", "jp.in_", r"\d{4} ?\d{4} ?\d{4}", ("マイナンバー", "個人番号", "my number", "mynumber", "individual number")),
+    Scheme("in_aadhaar", "IN", "in_.aadhaar", r"[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}", ("aadhaar", "aadhar", "uid", "आधार")),
+    Scheme("br_cpf", "BR", "br.cpf", r"\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11}", ("cpf", "cadastro de pessoas")),
+    Scheme("mx_curp", "MX", "mx.curp", r"[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d", ("curp",), 0.85),
+    Scheme("es_dni", "ES", "es.dni", r"\d{8}-?[A-Za-z]", ("dni", "documento nacional", "nif"), 0.6),
+    Scheme("es_nie", "ES", "es.nie", r"[XYZ]-?\d{7}-?[A-Za-z]", ("nie", "extranjero"), 0.7),
+    Scheme("it_codice_fiscale", "IT", "it.codicefiscale", r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]", ("codice fiscale", "cf", "c.f."), 0.85),
+    Scheme("de_steuer_id", "DE", "de.idnr", r"\d{2} ?\d{3} ?\d{3} ?\d{3}", ("steuer-id", "steueridentifikationsnummer", "steuerliche identifikationsnummer", "idnr", "tax id")),
+    Scheme("nl_bsn", "NL", "nl.bsn", r"\d{4}\.?\d{2}\.?\d{3}|\d{9}", ("bsn", "burgerservicenummer", "sofinummer")),
+    Scheme("pl_pesel", "PL", "pl.pesel", r"\d{11}", ("pesel",)),
+    Scheme("se_personnummer", "SE", "se.personnummer", r"(?:\d{2})?\d{6}[-+]\d{4}", ("personnummer", "personnr"), 0.6),
+    Scheme("dk_cpr", "DK", "dk.cpr", r"\d{6}-\d{4}", ("cpr", "personnummer")),
+    Scheme("no_fodselsnummer", "NO", "no.fodselsnummer", r"\d{6} ?\d{5}", ("fødselsnummer", "fodselsnummer", "personnummer")),
+    Scheme("fi_hetu", "FI", "fi.hetu", r"\d{6}[-+A]\d{3}[0-9A-Y]", ("henkilötunnus", "hetu", "personbeteckning"), 0.7),
+    Scheme("be_nn", "BE", "be.nn", r"\d{2}\.?\d{2}\.?\d{2}-?\d{3}\.?\d{2}", ("rijksregisternummer", "numéro national", "registre national", "national number")),
+    Scheme("bg_egn", "BG", "bg.egn", r"\d{10}", ("егн", "egn")),
+    Scheme("ch_ssn", "CH", "ch.ssn", r"756\.?\d{4}\.?\d{4}\.?\d{2}", ("ahv", "avs", "ssn", "sozialversicherungsnummer"), 0.7),
+    Scheme("cz_rc", "CZ", "cz.rc", r"\d{6}/?\d{3,4}", ("rodné číslo", "rodne cislo", "rč")),
+    Scheme("ee_ik", "EE", "ee.ik", r"[1-6]\d{10}", ("isikukood",)),
+    Scheme("lt_asmens", "LT", "lt.asmens", r"[1-6]\d{10}", ("asmens kodas",)),
+    Scheme("ro_cnp", "RO", "ro.cnp", r"[1-9]\d{12}", ("cnp", "cod numeric personal")),
+    Scheme("si_emso", "SI", "si.emso", r"\d{13}", ("emšo", "emso")),
+    Scheme("is_kennitala", "IS", "is_.kennitala", r"\d{6}-?\d{4}", ("kennitala",)),
+    Scheme("ie_pps", "IE", "ie.pps", r"\d{7}[A-W][ABHW]?", ("pps", "ppsn", "personal public service")),
+    Scheme("pt_cc", "PT", "pt.cc", r"\d{8} ?\d ?[A-Z]{2}\d", ("cartão de cidadão", "cartao de cidadao", "cc"), 0.6),
+    Scheme("za_idnr", "ZA", "za.idnr", r"\d{13}", ("south african id", "id number", "identity number")),
+    Scheme("tr_tckimlik", "TR", "tr.tckimlik", r"[1-9]\d{10}", ("tc kimlik", "kimlik no", "t.c.")),
+    Scheme("il_idnr", "IL", "il.idnr", r"\d{9}", ("teudat zehut", "תעודת זהות", "israeli id")),
+    Scheme("my_nric", "MY", "my.nric", r"\d{6}-\d{2}-\d{4}", ("nric", "mykad", "kad pengenalan"), 0.6),
+    Scheme("th_pin", "TH", "th.pin", r"\d{13}|\d-\d{4}-\d{5}-\d{2}-\d", ("เลขประจำตัวประชาชน", "thai id")),
+    Scheme("ca_sin", "CA", "ca.sin", r"\d{3}[ -]\d{3}[ -]\d{3}|\d{9}", ("sin", "social insurance", "nas", "assurance sociale")),
+    Scheme("gr_amka", "GR", "gr.amka", r"\d{11}", ("amka", "αμκα")),
+    Scheme("cl_rut", "CL", "cl.rut", r"\d{1,2}\.\d{3}\.\d{3}-[0-9Kk]", ("rut", "run"), 0.6),
+    Scheme("ar_dni", "AR", "ar.dni", r"\d{2}\.\d{3}\.\d{3}", ("dni",)),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _all_words_regex() -> re.Pattern[str]:
+    words = {w for s in SCHEMES for w in s.context} | set(ID_WORDS)
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _words_present(doc: Doc) -> set[str]:
+    """Context words of any scheme present in the document (computed once per document)."""
+    found = doc.cache.get("national_id_words")
+    if found is None:
+        found = {m.group() for m in _all_words_regex().finditer(doc.lower)}
+        doc.cache["national_id_words"] = found
+    return found
+
+
+def _details(module: Any, compact: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for attr, key in (("get_birth_date", "birth_date"), ("get_gender", "sex")):
+        fn = getattr(module, attr, None)
+        if fn is None:
+            continue
+        try:
+            val = fn(compact)
+        except Exception:
+            continue
+        if key == "birth_date":
+            out[key] = val.isoformat()
+        else:
+            out[key] = {"M": "male", "F": "female"}.get(str(val), str(val))
+    return out
+
+
+class StdnumIdRecognizer(Recognizer):
+    """One row of :data:`SCHEMES`."""
+
+    kind = "national_id"
+
+    def __init__(self, spec: Scheme) -> None:
+        self.spec = spec
+        self.scheme = spec.scheme  # type: ignore[misc]
+        self.country = spec.country  # type: ignore[misc]
+        self.context = (*spec.context, *ID_WORDS)  # type: ignore[misc]
+        self.module = importlib.import_module(f"stdnum.{spec.module}")
+        self.regex = re.compile(f"{_B}(?:{spec.pattern}){_E}")
+        self.min_digits = 7  # type: ignore[misc]
+        self.words = frozenset(self.context)
+
+    def applies(self, doc: Doc) -> bool:
+        if doc.digit_count < self.min_digits:
+            return False
+        if self.spec.base >= 0.5:
+            return True
+        return not self.words.isdisjoint(_words_present(doc))
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        for m in self.regex.finditer(doc.folded):
+            raw = m.group()
+            try:
+                compact = self.module.compact(raw)
+                valid = self.module.is_valid(compact)
+            except Exception:
+                continue
+            if not valid:
+                continue
+            compact = compact.upper()
+            yield self.candidate(
+                doc,
+                m.start(),
+                m.end(),
+                compact,
+                _details(self.module, compact),
+                base=self.spec.base,
+                with_context=self.spec.with_context,
+            )
+
+
+def recognizers() -> list[StdnumIdRecognizer]:
+    return [StdnumIdRecognizer(s) for s in SCHEMES]

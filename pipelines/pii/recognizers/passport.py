@@ -1,0 +1,62 @@
+"""Passport numbers (China ``E``/``G`` + 8 digits and common Western forms), with context.
+
+Passport numbers carry no check digit in their printed form, so a number is reported only
+next to a passport word (护照, passport, passeport, Reisepass, pasaporte, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.text import Doc
+
+PATTERN = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"(?P<cn>[EeGg][A-Za-z]?\d{7,8})"  # China: E12345678, EA1234567, G12345678
+    r"|(?P<fr>\d{2}[A-Z]{2}\d{5})"  # France: 12AB34567
+    r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
+    r"|(?P<gen>[A-Z]{1,2}\d{6,8}|\d{9})"  # US (9 digits), UK (9 digits), many others
+    r")(?![0-9A-Za-z])"
+)
+CONTEXT = (
+    "passport",
+    "护照",
+    "護照",
+    "passeport",
+    "reisepass",
+    "pass-nr",
+    "passnummer",
+    "pasaporte",
+    "passaporto",
+    "旅券",
+    "여권",
+)
+COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE"}
+
+
+class PassportRecognizer(Recognizer):
+    kind = "passport"
+    scheme = "passport"
+    context = CONTEXT
+    base_score = 0.0
+    context_score = 0.88
+    min_digits = 6
+
+    def applies(self, doc: Doc) -> bool:
+        if doc.digit_count < self.min_digits:
+            return False
+        low = doc.lower
+        return any(word in low for word in CONTEXT)
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        for m in PATTERN.finditer(doc.folded):
+            cand = self.candidate(doc, m.start(), m.end(), m.group().upper())
+            if cand.score < 0.5:
+                continue
+            group = m.lastgroup or "gen"
+            cand.country = COUNTRY.get(group)
+            cand.scheme = f"{group}_passport" if group in COUNTRY else "passport"
+            yield cand

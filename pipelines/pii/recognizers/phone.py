@@ -1,0 +1,173 @@
+"""Phone numbers, validated by libphonenumber (``phonenumbers.PhoneNumberMatcher``, VALID).
+
+The regions tried come from the language/country hints and the text's script (Han -> CN,
+kana -> JP, hangul -> KR); numbers written with ``+``/``00`` are valid in any region. To keep
+the scan fast the matcher runs only on short windows that a bounded pre-filter regex found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneMetadata, PhoneNumberMatcher
+
+from pipelines.pii.model import Candidate
+from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.text import Doc
+
+LANGUAGE_REGIONS = {
+    "zh": ("CN", "HK", "TW"),
+    "en": ("US", "GB", "AU", "IN"),
+    "fr": ("FR", "BE", "CH", "US"),
+    "de": ("DE", "AT", "CH"),
+    "es": ("ES", "MX", "AR", "CO"),
+    "pt": ("BR", "PT"),
+    "it": ("IT",),
+    "nl": ("NL", "BE"),
+    "pl": ("PL",),
+    "sv": ("SE",),
+    "ja": ("JP",),
+    "ko": ("KR",),
+    "ru": ("RU",),
+}
+DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "CN", "ES")
+
+# Digits with the separators people use; optional leading + / 00 / (area); optional extension.
+_CANDIDATE = re.compile(
+    r"(?<![0-9A-Za-z+])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{4,20}\d"
+    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])"
+)
+_DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+
+CONTEXT = (
+    "tel",
+    "phone",
+    "mobile",
+    "cell",
+    "call",
+    "text me",
+    "whatsapp",
+    "signal",
+    "telegram",
+    "电话",
+    "電話",
+    "手机",
+    "手機",
+    "联系",
+    "联系方式",
+    "微信",
+    "téléphone",
+    "telephone",
+    "tél",
+    "portable",
+    "joindre",
+    "appeler",
+    "telefon",
+    "handy",
+    "mobil",
+    "rufnummer",
+    "teléfono",
+    "telefono",
+    "móvil",
+    "movil",
+    "celular",
+)
+
+
+@cache
+def _national_pattern(region: str) -> tuple[re.Pattern[str] | None, str]:
+    md = PhoneMetadata.metadata_for_region(region)
+    if md is None or md.general_desc is None or not md.general_desc.national_number_pattern:
+        return None, ""
+    return re.compile(md.general_desc.national_number_pattern), md.national_prefix or ""
+
+
+def plausible(digits: str, region: str) -> bool:
+    """Cheap pre-check with the region's general national-number pattern (metadata)."""
+    pattern, prefix = _national_pattern(region)
+    if pattern is None:
+        return True
+    if pattern.fullmatch(digits):
+        return True
+    return (
+        bool(prefix)
+        and digits.startswith(prefix)
+        and bool(pattern.fullmatch(digits[len(prefix) :]))
+    )
+
+
+def regions_for(doc: Doc) -> tuple[str, ...]:
+    regions: list[str] = []
+    for c in sorted(doc.countries):
+        if c in phonenumbers.SUPPORTED_REGIONS:
+            regions.append(c)
+    for lang in sorted(doc.languages):
+        regions.extend(LANGUAGE_REGIONS.get(lang, ()))
+    if doc.has_han:
+        regions.extend(LANGUAGE_REGIONS["zh"])
+    if doc.has_kana:
+        regions.append("JP")
+    if doc.has_hangul:
+        regions.append("KR")
+    if not regions:
+        regions.extend(DEFAULT_REGIONS)
+    return tuple(dict.fromkeys(regions))
+
+
+class PhoneRecognizer(Recognizer):
+    kind = "phone"
+    scheme = "phone"
+    context = CONTEXT
+    base_score = 0.75
+    context_score = 0.93
+    min_digits = 6
+
+    def _emit(self, doc: Doc, start: int, end: int, num: phonenumbers.PhoneNumber) -> Candidate:
+        value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+        country = phonenumbers.region_code_for_number(num)
+        cand = self.candidate(doc, start, end, value, {"region": country})
+        cand.country = country
+        return cand
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        regions: tuple[str, ...] | None = None
+        text = doc.folded
+        for m in _CANDIDATE.finditer(text):
+            raw = m.group()
+            digits = "".join(ch for ch in raw.split("x")[0].split("#")[0] if ch.isdigit())
+            if len(digits) < 7 or len(digits) > 30:
+                continue
+            if _DATE_LIKE.fullmatch(raw.strip()) or doc.claimed(m.start(), m.end()):
+                continue
+            if regions is None:
+                regions = regions_for(doc)
+            if raw.startswith(("+", "00")):
+                # International numbers parse in any region: try just one.
+                tried: tuple[str, ...] = regions[:1]
+            elif len(digits) > 17:
+                tried = ()
+            else:
+                tried = tuple(r for r in regions if plausible(digits, r))
+            found = False
+            # Fast path: the whole candidate is one number.
+            for region in tried:
+                try:
+                    num = phonenumbers.parse(raw, region)
+                except phonenumbers.NumberParseException:
+                    continue
+                if phonenumbers.is_valid_number(num):
+                    found = True
+                    yield self._emit(doc, m.start(), m.end(), num)
+                    break
+            if found or len(digits) < 18:
+                continue
+            # Several numbers run together: let the matcher split the window.
+            for region in regions:
+                for pm in PhoneNumberMatcher(raw, region, leniency=Leniency.VALID, max_tries=8):
+                    found = True
+                    yield self._emit(doc, m.start() + pm.start, m.start() + pm.end, pm.number)
+                if found:
+                    break
