@@ -10,6 +10,8 @@ import click
 
 from monitor import __version__
 from monitor.commands.db import db
+from monitor.commands.run import run
+from monitor.commands.status import status
 from monitor.commands.watch import watch
 from monitor.context import AppContext
 
@@ -51,6 +53,8 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
 
 cli.add_command(db)
 cli.add_command(watch)
+cli.add_command(run)
+cli.add_command(status)
 
 
 def main() -> None:
