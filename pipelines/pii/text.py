@@ -36,7 +36,7 @@ def _lower_same_length(text: str) -> str:
 # Groups of digits joined by single separators; an optional trailing check letter X.
 # Bounded repetitions, disjoint classes: linear time.
 _NUM_CHUNK = re.compile(
-    r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,11}(?:[- ]?[Xx])?(?![0-9A-Za-z])"
+    r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,11}(?:-?[Xx])?(?![0-9A-Za-z])"
 )
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。、）)\]]{1,2000}", re.IGNORECASE)

@@ -12,6 +12,11 @@ from pipelines.pii.text import Doc, find_word
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
+LEFT_STOPWORDS = frozenset(
+    "anschrift adresse address wohnt wohnhaft in der die das bei nach und mein meine sein seine "
+    "ihr ihre his her my at is the a an lives live home domicile habite au aux chez dirección "
+    "direccion domicilio vive en calle: rue:".split()
+)
 COMMON_CONTEXT = ("address", "lives at", "living at", "lives in", "home address", "domicile")
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
 
@@ -34,6 +39,14 @@ class AddressRecognizer(Recognizer):
             return False
         return self.gate is None or self.gate.search(doc.lower) is not None
 
+    def trim_left(self, text: str, start: int, end: int) -> int:
+        """Skip leading context/function words the pattern's name part swallowed."""
+        while True:
+            space = text.find(" ", start, end)
+            if space == -1 or text[start:space].lower().strip(":,") not in LEFT_STOPWORDS:
+                return start
+            start = space + 1
+
     def full(self, m: re.Match[str]) -> bool:
         return bool(m.group("tail"))
 
@@ -46,6 +59,7 @@ class AddressRecognizer(Recognizer):
             if not self.valid(m):
                 continue
             start, end = m.span()
+            start = self.trim_left(text, start, end)
             while end > start and text[end - 1] in " ,\n\t":
                 end -= 1
             score = self.full_score if self.full(m) else self.base_score

@@ -280,7 +280,7 @@ _TAIL = (
     rf"|{_SEP}{_UK_POST})?"
 )
 PATTERN = re.compile(
-    rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
+    rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
     rf"|(?<![\w-])\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?,? )"
     rf"{_STREET}{_UNIT}?{_TAIL}(?![\w])"
 )
@@ -307,4 +307,4 @@ class EnglishAddressRecognizer(AddressRecognizer):
     scheme = "address_en"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(r"\d,? [a-z]|(?:flat|apartment|apt|unit|suite)\.? [0-9a-z]")
+    gate = re.compile(r"\d,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")

@@ -65,7 +65,6 @@ CONTEXT = (
     "birthday",
     "dob",
     "d.o.b",
-    "b.",
     "né",
     "née",
     "naissance",

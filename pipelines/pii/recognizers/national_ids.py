@@ -99,8 +99,10 @@ def _details(module: Any, compact: str) -> dict[str, Any]:
             val = fn(compact)
         except Exception:
             continue
+        if val is None:
+            continue
         if key == "birth_date":
-            out[key] = val.isoformat()
+            out[key] = val.isoformat() if hasattr(val, "isoformat") else str(val)
         else:
             out[key] = {"M": "male", "F": "female"}.get(str(val), str(val))
     return out
@@ -139,6 +141,11 @@ class StdnumIdRecognizer(Recognizer):
             if not valid:
                 continue
             compact = compact.upper()
+            text = doc.folded
+            s, e = m.span()
+            glued = (e + 1 < len(text) and text[e] in " -" and text[e + 1].isdigit()) or (
+                s >= 2 and text[s - 1] in " -" and text[s - 2].isdigit()
+            )
             yield self.candidate(
                 doc,
                 m.start(),
@@ -147,6 +154,7 @@ class StdnumIdRecognizer(Recognizer):
                 _details(self.module, compact),
                 base=self.spec.base,
                 with_context=self.spec.with_context,
+                bonus=-0.3 if glued else 0.0,
             )
 
 

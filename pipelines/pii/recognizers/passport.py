@@ -18,7 +18,7 @@ PATTERN = re.compile(
     r"(?P<cn>[EeGg][A-Za-z]?\d{7,8})"  # China: E12345678, EA1234567, G12345678
     r"|(?P<fr>\d{2}[A-Z]{2}\d{5})"  # France: 12AB34567
     r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
-    r"|(?P<gen>[A-Z]{1,2}\d{6,8}|\d{9})"  # US (9 digits), UK (9 digits), many others
+    r"|(?P<gen>[A-Z]{1,2}\d{6,9}|\d{9})"  # US (9 digits), UK (9 digits), many others
     r")(?![0-9A-Za-z])"
 )
 CONTEXT = (

@@ -37,6 +37,7 @@ CONTEXT = (
     "储蓄卡",
     "银联",
     "carte bancaire",
+    "cb",
     "carte bleue",
     "carte de crédit",
     "kreditkarte",
@@ -91,5 +92,5 @@ class PaymentCardRecognizer(NumericIdRecognizer):
             if details is None:
                 continue
             strong = grouped or len(span.compact) == 16
-            base = None if strong else 0.35
+            base = None if strong else (0.6 if details["brand"] == "amex" else 0.35)
             yield self.candidate(doc, span.start, span.end, span.compact, details, base=base)

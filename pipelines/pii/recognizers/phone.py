@@ -37,7 +37,7 @@ DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "CN", "ES")
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{4,20}\d"
+    r"(?<![0-9A-Za-z+])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,20}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])"
 )
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
@@ -99,6 +99,17 @@ def plausible(digits: str, region: str) -> bool:
     )
 
 
+def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
+    """A national number must carry the trunk prefix its country dials (``02 ...`` in France,
+    ``030 ...`` in Germany); ``286 594 491`` is a share count, not a French phone number."""
+    if raw.startswith(("+", "00")):
+        return True
+    national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
+    want = national.lstrip("(")[:1]
+    have = raw.lstrip("(")[:1]
+    return want != "0" or have == "0"
+
+
 def regions_for(doc: Doc) -> tuple[str, ...]:
     regions: list[str] = []
     for c in sorted(doc.countries):
@@ -158,7 +169,7 @@ class PhoneRecognizer(Recognizer):
                     num = phonenumbers.parse(raw, region)
                 except phonenumbers.NumberParseException:
                     continue
-                if phonenumbers.is_valid_number(num):
+                if phonenumbers.is_valid_number(num) and written_as_dialled(raw, num):
                     found = True
                     yield self._emit(doc, m.start(), m.end(), num)
                     break
