@@ -260,7 +260,7 @@ def scheduled_next_runs(engine: Engine) -> dict[int, datetime | None]:
     return runs
 
 
-class _BackgroundScheduler(BackgroundScheduler):
+class QuietStopBackgroundScheduler(BackgroundScheduler):
     """APScheduler's background scheduler, minus a last round of job submissions on shutdown.
 
     APScheduler 3 wakes its thread once more after ``shutdown()`` and submits the jobs then due
@@ -317,7 +317,7 @@ class CrawlScheduler:
         self.command = crawl_command(self.config.crawl_command)
         self.engine = make_engine(url)
         self._lock = SchedulerLock(url)
-        self._scheduler: _BackgroundScheduler | None = None
+        self._scheduler: QuietStopBackgroundScheduler | None = None
         self._cond = threading.Condition()
         self._pending: dict[int, threading.Event] = {}
         self._in_flight: dict[int, threading.Event] = {}
@@ -344,7 +344,7 @@ class CrawlScheduler:
             raise SchedulerLocked("a scheduler already runs in this process")
         _active = self
         store = SQLAlchemyJobStore(engine=make_engine(self.url), tablename=JOB_TABLE)
-        self._scheduler = _BackgroundScheduler(
+        self._scheduler = QuietStopBackgroundScheduler(
             jobstores={"default": store},
             executors={"default": ThreadPoolExecutor(max_workers=self.config.threads)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import shlex
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -20,17 +22,27 @@ class _UTCFormatter(logging.Formatter):
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))
 
 
-def _configure_logging(quiet: bool, debug: bool) -> logging.Handler:
+@contextmanager
+def _logging(quiet: bool, debug: bool) -> Iterator[None]:
+    """Readable lines on stderr for the scheduler's own logger while the command runs."""
     handler = logging.StreamHandler()
     handler.setFormatter(_UTCFormatter("%(asctime)s %(levelname)-7s %(message)s"))
-    logger = logging.getLogger("monitor.scheduler")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
-    logger.propagate = False
+    ours, theirs = logging.getLogger("monitor.scheduler"), logging.getLogger("apscheduler")
+    saved = (ours.level, ours.propagate, theirs.level)
+    ours.addHandler(handler)
+    ours.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
+    ours.propagate = False
     # APScheduler logs every run and every run skipped while the account's crawl still runs;
     # our own lines say more. Its errors still show.
-    logging.getLogger("apscheduler").setLevel(logging.DEBUG if debug else logging.ERROR)
-    return handler
+    theirs.setLevel(logging.DEBUG if debug else logging.ERROR)
+    try:
+        yield
+    finally:
+        ours.removeHandler(handler)
+        handler.close()
+        ours.setLevel(saved[0])
+        ours.propagate = saved[1]
+        theirs.setLevel(saved[2])
 
 
 @click.command()
@@ -104,11 +116,8 @@ def run(
         max_children=max_parallel,
         crawl_command=shlex.split(crawl_command) if crawl_command else None,
     )
-    handler = _configure_logging(quiet, app.debug)
-    try:
-        run_forever(url, config)
-    except SchedulerLocked as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        logging.getLogger("monitor.scheduler").removeHandler(handler)
-        handler.close()
+    with _logging(quiet, app.debug):
+        try:
+            run_forever(url, config)
+        except SchedulerLocked as exc:
+            raise click.ClickException(str(exc)) from exc
