@@ -9,8 +9,12 @@ from typing import Any
 import click
 
 from monitor import __version__
+from monitor.commands.crawl import crawl
 from monitor.commands.db import db
+from monitor.commands.flagged import flagged
+from monitor.commands.review import review
 from monitor.commands.run import run
+from monitor.commands.scan import scan
 from monitor.commands.status import status
 from monitor.commands.watch import watch
 from monitor.context import AppContext
@@ -53,8 +57,12 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
 
 cli.add_command(db)
 cli.add_command(watch)
+cli.add_command(crawl)
+cli.add_command(scan)
 cli.add_command(run)
 cli.add_command(status)
+cli.add_command(flagged)
+cli.add_command(review)
 
 
 def main() -> None:

@@ -170,3 +170,45 @@ class Finding(Base):
     masked: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TakedownCase(Base):
+    """Confirmed posts of one platform grouped for one takedown request; status from events."""
+
+    __tablename__ = "takedown_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CasePost(Base):
+    """A post in a case: ``reported`` (part of the request) or ``reappeared`` (linked later)."""
+
+    __tablename__ = "case_posts"
+    __table_args__ = (UniqueConstraint("case_id", "post_id", name="uq_case_posts_case_post"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("takedown_cases.id"), index=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="reported")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReviewEvent(Base):
+    """Append-only history: who did what, when, to a post or a case (statuses derive from it)."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("takedown_cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(16), index=True)  # None: no status change
+    actor: Mapped[str] = mapped_column(String(256))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str | None] = mapped_column(String(512))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
