@@ -1,0 +1,332 @@
+"""What every monitor spider shares: arguments, account state, bad-response accounting, the
+final ``AccountStatus`` and the chaining of Internet Archive look-ups.
+
+A crawl runs in up to three phases, each started when the previous one leaves the spider idle:
+
+1. the live crawl of the platform (the subclass's ``start()`` and callbacks);
+2. the archive phase (CDX queries and snapshots, see ``spiders.archive``) when ``cached=1`` was
+   given or the live crawl found the account suspended or not found;
+3. one ``AccountStatus`` item with the account's state and the new ``crawl_state``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from monitor.items import ACCOUNT_STATES, AccountStatus
+from spiders.parsers import archive as archive_parser
+from spiders.parsers.common import BadResponse
+
+logger = logging.getLogger(__name__)
+
+# Statuses the spiders look at themselves (account states, rate limits given up on).
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 451, 500, 502, 503, 504]
+# States that mean the live account no longer shows its posts: the archive is looked up.
+GONE_STATES = ("suspended", "not_found")
+STATUS_URL = "data:,account-status"
+
+
+def archive_targets(platform: str, account_url: str) -> list[tuple[str, re.Pattern[str]]]:
+    """CDX ``url`` values (matched as prefixes) for an account, each with the pattern the path
+    of a listed capture must match to belong to the account (``/@ann`` is a prefix of
+    ``/@anna``)."""
+    parts = urlsplit(account_url)
+    path = parts.path.rstrip("/")
+    if platform == "mastodon":
+        user = re.escape(path.lstrip("/"))  # "@user"
+        return [(f"{parts.netloc}{path}", re.compile(rf"^/{user}(/\d+/?|\.rss)?/?$"))]
+    if platform == "telegram":
+        channel = path.lstrip("/").removeprefix("s/")
+        return [(f"t.me/s/{channel}", re.compile(rf"^/s/{re.escape(channel)}/?$"))]
+    if platform == "bluesky":
+        actor = re.escape(path.removeprefix("/profile/"))
+        return [(f"bsky.app{path}", re.compile(rf"^/profile/{actor}(/post/[A-Za-z0-9]+)?/?$"))]
+    return [(f"{parts.netloc}{path}", re.compile(rf"^{re.escape(path or '/')}/?$"))]
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+class MonitorSpider(scrapy.Spider):
+    """Base of the platform spiders. Subclasses implement ``start()`` and their callbacks."""
+
+    platform: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        url: str = "",
+        backfill: str | int | None = None,
+        crawl_state: str | dict[str, str] | None = None,
+        cached: str | bool = "",
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not url:
+            raise ValueError(f"the {self.name} spider needs -a url=<account URL>")
+        self.url = url.strip()
+        self.account_url = self.url
+        self._backfill_arg = backfill
+        self.backfill = 200
+        if isinstance(crawl_state, dict):
+            previous = crawl_state
+        elif crawl_state and crawl_state.strip():
+            try:
+                previous = json.loads(crawl_state)
+            except ValueError as exc:
+                raise ValueError(f"crawl_state is not a JSON object: {crawl_state!r}") from exc
+        else:
+            previous = {}
+        if not isinstance(previous, dict):
+            raise ValueError(f"crawl_state is not a JSON object: {crawl_state!r}")
+        self.previous_state: dict[str, str] = {str(k): str(v) for k, v in previous.items()}
+        self.crawl_state: dict[str, str] = dict(self.previous_state)
+        self.cached = _truthy(cached)
+        self.account_state = "ok"
+        self.error = ""
+        self.platform_account_id: str | None = None
+        self.posts_yielded = 0
+        self._archive_started = False
+        self.archive_snapshots = 0
+        self._status_scheduled = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MonitorSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        default = crawler.settings.getint("MONITOR_BACKFILL", 200)
+        try:
+            spider.backfill = max(1, int(spider._backfill_arg or default))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"backfill must be a whole number: {spider._backfill_arg!r}") from exc
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
+    @property
+    def first_crawl(self) -> bool:
+        """No resume state from an earlier crawl: go back ``backfill`` posts."""
+        return not self.previous_state
+
+    # -- requests -------------------------------------------------------------------------
+
+    def request(
+        self,
+        url: str,
+        callback: Callable[..., Any],
+        *,
+        meta: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        handle: Iterable[int] = HANDLED_STATUSES,
+        **kwargs: Any,
+    ) -> scrapy.Request:
+        """A request whose error statuses reach ``callback`` and whose failures are counted."""
+        full_meta = {"handle_httpstatus_list": list(handle)}
+        full_meta.update(meta or {})
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_failure,
+            meta=full_meta,
+            headers=headers,
+            dont_filter=True,
+            **kwargs,
+        )
+
+    def on_failure(self, failure: Failure) -> None:
+        """A request that failed for good (after retries): count it, note the error."""
+        from scrapy.exceptions import DownloadCancelledError
+
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(DownloadCancelledError):
+            self.note_bad_response(BadResponse("oversized", f"response too large: {url}"))
+            return
+        self.crawler.stats.inc_value("monitor/request_failures")
+        message = f"{failure.type.__name__ if failure.type else 'error'} fetching {url}"
+        logger.warning("Request failed: %s: %s", message, failure.getErrorMessage())
+        self.set_error(message)
+
+    # -- account state ------------------------------------------------------------------
+
+    def set_state(self, state: str, error: str = "") -> None:
+        if state not in ACCOUNT_STATES:
+            raise ValueError(f"unknown account state {state!r}")
+        self.account_state = state
+        if error:
+            self.error = error
+
+    def set_error(self, error: str) -> None:
+        """A crawl error; an account already known gone or private keeps that state."""
+        if self.account_state in ("ok", "error"):
+            self.account_state = "error"
+        if not self.error:
+            self.error = error
+
+    def note_bad_response(self, problem: BadResponse, *, fatal: bool = True) -> None:
+        """Log and count a response the parser could not use; ``fatal`` marks the crawl
+        as failed (the account state becomes ``error`` unless already known)."""
+        stats = self.crawler.stats
+        stats.inc_value("monitor/bad_responses")
+        stats.inc_value(f"monitor/bad_responses/{problem.kind}")
+        logger.warning("Bad response (%s): %s", problem.kind, problem)
+        if fatal:
+            self.set_error(str(problem))
+
+    def http_error(self, response: Response) -> None:
+        """An HTTP error status the platform logic did not explain."""
+        self.set_error(f"HTTP {response.status} from {response.url}")
+
+    def counted(self, posts: list[Any]) -> list[Any]:
+        self.posts_yielded += len(posts)
+        return posts
+
+    # -- phases ---------------------------------------------------------------------------
+
+    def wants_archive(self) -> bool:
+        return self.cached or self.account_state in GONE_STATES
+
+    # -- archive phase ---------------------------------------------------------------------
+
+    def archive_requests(self) -> list[scrapy.Request]:
+        """The CDX queries for this account's archived pages (``spiders.archive``)."""
+        self.crawler.stats.inc_value("monitor/archive/lookups")
+        base = self.settings.get("ARCHIVE_URL", "https://web.archive.org").rstrip("/")
+        limit = self.settings.getint("MONITOR_ARCHIVE_CDX_LIMIT", 500)
+        since = self.crawl_state.get("archive_last", "")
+        requests = []
+        for target, pattern in archive_targets(self.platform, self.account_url):
+            query = (
+                f"url={quote(target, safe='')}&output=json&matchType=prefix"
+                f"&filter=statuscode:200&collapse=digest&showResumeKey=true&limit={limit}"
+            )
+            if since:
+                query += f"&from={since}"
+            requests.append(
+                self.request(
+                    f"{base}/cdx/search/cdx?{query}",
+                    self.parse_cdx,
+                    meta={"archive_pattern": pattern.pattern, "cdx_query": query},
+                )
+            )
+        return requests
+
+    def archive_problem(self, message: str) -> None:
+        """An archive look-up failed: an error of the crawl only for the ``archive`` spider
+        (the live state of an account matters more than its cached copies)."""
+        self.crawler.stats.inc_value("monitor/archive/errors")
+        logger.warning("Archive: %s", message)
+        if self.platform_is_archive_only:
+            self.set_error(message)
+
+    platform_is_archive_only: ClassVar[bool] = False
+
+    def parse_cdx(self, response: Response) -> Iterable[Any]:
+        if response.status != 200:
+            self.archive_problem(f"CDX query answered HTTP {response.status}: {response.url}")
+            return
+        try:
+            rows, resume_key = archive_parser.parse_cdx(response)
+        except BadResponse as problem:
+            self.note_bad_response(problem, fatal=self.platform_is_archive_only)
+            return
+        pattern = re.compile(response.meta["archive_pattern"], re.IGNORECASE)
+        since = self.previous_state.get("archive_last", "")
+        base = self.settings.get("ARCHIVE_URL", "https://web.archive.org").rstrip("/")
+        for row in rows:
+            if self.archive_snapshots >= self.backfill:
+                return
+            if since and row.timestamp <= since:
+                continue
+            if not pattern.match(urlsplit(row.original).path):
+                continue
+            self.archive_snapshots += 1
+            yield self.request(
+                f"{base}/web/{row.timestamp}id_/{row.original}",
+                self.parse_archived,
+                meta={"archive_timestamp": row.timestamp, "archive_original": row.original},
+            )
+        if resume_key and self.archive_snapshots < self.backfill:
+            query = response.meta["cdx_query"]
+            yield self.request(
+                f"{base}/cdx/search/cdx?{query}&resumeKey={resume_key}",
+                self.parse_cdx,
+                meta={
+                    "archive_pattern": response.meta["archive_pattern"],
+                    "cdx_query": query,
+                },
+            )
+
+    def parse_archived(self, response: Response) -> Iterable[Any]:
+        timestamp = response.meta["archive_timestamp"]
+        if response.status != 200:
+            self.archive_problem(f"snapshot {timestamp} answered HTTP {response.status}")
+            return
+        problems: list[str] = []
+        try:
+            posts = archive_parser.parse_snapshot(
+                response,
+                self.platform,
+                self.account_url,
+                response.meta["archive_original"],
+                timestamp,
+                problems,
+            )
+        except BadResponse as problem:
+            self.note_bad_response(problem, fatal=self.platform_is_archive_only)
+            return
+        for kind in problems:
+            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=False)
+        if timestamp > self.crawl_state.get("archive_last", ""):
+            self.crawl_state["archive_last"] = timestamp
+        self.crawler.stats.inc_value("monitor/archive/posts", len(posts))
+        yield from posts
+
+    def _on_idle(self) -> None:
+        engine = self.crawler.engine
+        if not self._archive_started and self.wants_archive():
+            self._archive_started = True
+            requests = self.archive_requests()
+            if requests:
+                for request in requests:
+                    engine.crawl(request)
+                raise DontCloseSpider
+        if not self._status_scheduled:
+            self._status_scheduled = True
+            engine.crawl(
+                scrapy.Request(
+                    STATUS_URL,
+                    callback=self._emit_status,
+                    dont_filter=True,
+                    meta={"dont_obey_robotstxt": True},
+                )
+            )
+            raise DontCloseSpider
+
+    def account_status(self) -> AccountStatus:
+        return AccountStatus(
+            account_url=self.account_url,
+            state=self.account_state,
+            error=self.error,
+            platform_account_id=self.platform_account_id,
+            crawl_state={k: str(v) for k, v in self.crawl_state.items()},
+        )
+
+    def _emit_status(self, response: Response) -> Iterable[AccountStatus]:
+        self.crawler.stats.set_value("monitor/account_state", self.account_state)
+        yield self.account_status()
+
+    async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - overridden
+        raise NotImplementedError
+        yield

@@ -1,0 +1,51 @@
+"""A single web page, fetched with conditional GET; a changed page is a new version.
+
+crawl_state: ``{"etag": ..., "last_modified": ..., "digest": "<sha256 of the visible text>"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy.http import Response
+
+from spiders.base import MonitorSpider
+from spiders.feed import conditional_headers, remember_validators
+from spiders.parsers import feed as parser
+from spiders.parsers.common import BadResponse
+
+
+class PageSpider(MonitorSpider):
+    """``-a url=<page URL>``: the page's visible text as one post."""
+
+    name = "page"
+    platform = "page"
+
+    async def start(self) -> AsyncIterator[Any]:
+        yield self.request(
+            self.url, self.parse_page, headers=conditional_headers(self.previous_state)
+        )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self.crawler.stats.inc_value("monitor/not_modified")
+            return
+        if response.status in (404, 410):
+            self.set_state("not_found", f"HTTP {response.status} from {response.url}")
+            return
+        if response.status != 200:
+            self.http_error(response)
+            return
+        problems: list[str] = []
+        post = parser.parse_page(response, self.account_url, self.account_url, problems)
+        for kind in problems:
+            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=False)
+        remember_validators(self.crawl_state, response)
+        digest = hashlib.sha256(post.text.encode("utf-8")).hexdigest()
+        if digest == self.previous_state.get("digest"):
+            self.crawler.stats.inc_value("monitor/unchanged")
+            return
+        self.crawl_state["digest"] = digest
+        yield from self.counted([post])

@@ -1,0 +1,176 @@
+"""Bluesky: ``app.bsky.actor.getProfile`` and ``app.bsky.feed.getAuthorFeed`` responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scrapy.http import Response
+
+from monitor.items import Capture, Post
+from spiders.parsers.common import BadResponse, capture_of, load_json, now_utc, parse_iso
+
+__all__ = [
+    "error_state",
+    "feed_item_to_post",
+    "parse_author_feed",
+    "parse_profile",
+    "web_url",
+    "xrpc_error",
+]
+
+PLATFORM = "bluesky"
+IMAGES_VIEW = "app.bsky.embed.images#view"
+VIDEO_VIEW = "app.bsky.embed.video#view"
+RECORD_VIEW = "app.bsky.embed.record#view"
+RECORD_WITH_MEDIA_VIEW = "app.bsky.embed.recordWithMedia#view"
+VIEW_RECORD = "app.bsky.embed.record#viewRecord"
+REPOST = "app.bsky.feed.defs#reasonRepost"
+
+
+def web_url(at_uri: str) -> str:
+    """``at://<did>/app.bsky.feed.post/<rkey>`` -> ``https://bsky.app/profile/<did>/post/<rkey>``."""
+    parts = at_uri.removeprefix("at://").split("/")
+    if len(parts) == 3 and parts[1] == "app.bsky.feed.post":
+        return f"https://bsky.app/profile/{parts[0]}/post/{parts[2]}"
+    return at_uri
+
+
+def xrpc_error(response: Response) -> tuple[str, str] | None:
+    """``(error, message)`` of an XRPC error body, or None when the body is not one."""
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        return body["error"], str(body.get("message") or "")
+    return None
+
+
+def error_state(error: str, message: str) -> str | None:
+    """The account state an XRPC error means, or None when it says nothing of the account."""
+    if error == "AccountTakedown":
+        return "suspended"
+    if error == "AccountDeactivated":
+        return "not_found"
+    if error == "InvalidRequest" and "not found" in message.lower():
+        return "not_found"
+    if error == "BlockedActor":
+        return "private"
+    return None
+
+
+def parse_profile(response: Response) -> dict[str, Any]:
+    profile = load_json(response)
+    if not isinstance(profile, dict) or not isinstance(profile.get("did"), str):
+        raise BadResponse("unexpected_shape", f"not a Bluesky profile from {response.url}")
+    return profile
+
+
+def _alt_texts_of_view(embed: Any) -> list[str]:
+    """Alt texts of an embed view: images, video, the media half of recordWithMedia."""
+    if not isinstance(embed, dict):
+        return []
+    kind = embed.get("$type")
+    if kind == IMAGES_VIEW:
+        return [i.get("alt", "") for i in embed.get("images") or [] if isinstance(i, dict)]
+    if kind == VIDEO_VIEW:
+        return [embed.get("alt") or ""]
+    if kind == RECORD_WITH_MEDIA_VIEW:
+        return _alt_texts_of_view(embed.get("media"))
+    return []
+
+
+def _alt_texts_of_record(embed: Any) -> list[str]:
+    """Alt texts from the record itself (when the AppView sent no view)."""
+    if not isinstance(embed, dict):
+        return []
+    if embed.get("$type") == "app.bsky.embed.images":
+        return [i.get("alt", "") for i in embed.get("images") or [] if isinstance(i, dict)]
+    if embed.get("$type") == "app.bsky.embed.recordWithMedia":
+        return _alt_texts_of_record(embed.get("media"))
+    if embed.get("$type") == "app.bsky.embed.video":
+        return [embed.get("alt") or ""]
+    return []
+
+
+def _quoted_record(embed: Any) -> dict[str, Any] | None:
+    """The ``viewRecord`` a post quotes (record or recordWithMedia view)."""
+    if not isinstance(embed, dict):
+        return None
+    if embed.get("$type") == RECORD_VIEW:
+        record = embed.get("record")
+    elif embed.get("$type") == RECORD_WITH_MEDIA_VIEW:
+        record = (embed.get("record") or {}).get("record")
+    else:
+        return None
+    if isinstance(record, dict) and record.get("$type") == VIEW_RECORD:
+        return record
+    return None
+
+
+def _texts(post: dict[str, Any]) -> tuple[str, list[str], str]:
+    """Body, alt texts (own and quoted) and quoted text of a ``postView``."""
+    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    text = record.get("text") or ""
+    alts = _alt_texts_of_view(post.get("embed")) or _alt_texts_of_record(record.get("embed"))
+    quoted_text = ""
+    quoted = _quoted_record(post.get("embed"))
+    if quoted is not None:
+        value = quoted.get("value") if isinstance(quoted.get("value"), dict) else {}
+        quoted_text = value.get("text") or ""
+        for inner in quoted.get("embeds") or []:
+            alts += _alt_texts_of_view(inner)
+    return text, [a for a in alts if a and a.strip()], quoted_text
+
+
+def feed_item_to_post(item: dict[str, Any], account_url: str, capture: Capture | None) -> Post:
+    """One ``feedViewPost``: an own post, or a repost (its text goes to ``quoted_text``)."""
+    post = item.get("post") if isinstance(item, dict) else None
+    if not isinstance(post, dict) or not isinstance(post.get("uri"), str):
+        raise BadResponse("unexpected_shape", "a Bluesky feed item without a post")
+    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    langs = record.get("langs") or []
+    language = langs[0] if langs and isinstance(langs[0], str) else None
+    text, alts, quoted_text = _texts(post)
+    reason = item.get("reason") if isinstance(item.get("reason"), dict) else None
+    captured = capture.captured_at if capture else now_utc()
+    common = {
+        "platform": PLATFORM,
+        "account_url": account_url,
+        "url": web_url(post["uri"]),
+        "raw": json.dumps(item, ensure_ascii=False, sort_keys=True),
+        "source": "api",
+        "language": language,
+        "alt_texts": alts,
+        "capture": capture,
+    }
+    if reason is not None and reason.get("$type") == REPOST:
+        reposted = "\n\n".join(t for t in (text, quoted_text) if t)
+        return Post(
+            post_id=str(reason.get("uri") or f"repost:{post['uri']}"),
+            posted_at=parse_iso(reason.get("indexedAt")),
+            captured_at=captured,
+            text="",
+            quoted_text=reposted,
+            **common,
+        )
+    return Post(
+        post_id=post["uri"],
+        posted_at=parse_iso(record.get("createdAt")) or parse_iso(post.get("indexedAt")),
+        captured_at=captured,
+        text=text,
+        quoted_text=quoted_text,
+        **common,
+    )
+
+
+def parse_author_feed(response: Response, account_url: str) -> tuple[list[Post], str | None]:
+    """The posts of one ``getAuthorFeed`` page (newest first) and the cursor of the next."""
+    body = load_json(response)
+    if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
+        raise BadResponse("unexpected_shape", f"not an author feed from {response.url}")
+    capture = capture_of(response)
+    posts = [feed_item_to_post(item, account_url, capture) for item in body["feed"]]
+    cursor = body.get("cursor")
+    return posts, cursor if isinstance(cursor, str) and cursor else None

@@ -1,0 +1,149 @@
+"""Helpers shared by the platform parsers: captures, JSON and HTML decoding, times."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from bs4 import BeautifulSoup
+from scrapy.http import Response
+
+from monitor.items import Capture
+
+__all__ = [
+    "BadResponse",
+    "capture_of",
+    "decode_text",
+    "html_to_text",
+    "load_json",
+    "now_utc",
+    "parse_http_date",
+    "parse_iso",
+    "parse_wayback_timestamp",
+]
+
+BLOCK_TAGS = ("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre")
+SPACES = re.compile(r"[ \t\u00a0]+")
+BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class BadResponse(ValueError):
+    """A response the parser cannot use (malformed JSON, wrong shape, truncated markup).
+
+    ``kind`` names the problem for the ``monitor/bad_responses/<kind>`` stat.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def capture_of(response: Response, captured_at: datetime | None = None) -> Capture:
+    """The evidence record of ``response``: what was asked, what came back, when."""
+    headers = {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+    request_url = response.request.url if response.request is not None else response.url
+    return Capture(
+        request_url=request_url,
+        status=response.status,
+        headers=headers,
+        body=bytes(response.body),
+        captured_at=captured_at or now_utc(),
+    )
+
+
+def load_json(response: Response) -> Any:
+    """The JSON document in ``response``'s body; invalid UTF-8 or syntax is a ``BadResponse``."""
+    try:
+        text = response.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadResponse(
+            "invalid_utf8", f"invalid UTF-8 in JSON from {response.url}: {exc}"
+        ) from exc
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise BadResponse("malformed_json", f"malformed JSON from {response.url}: {exc}") from exc
+
+
+def decode_text(response: Response) -> tuple[str, bool]:
+    """The body of ``response`` as text, and whether it decoded cleanly.
+
+    Undecodable bytes are replaced (U+FFFD) rather than failing, so one bad byte does not
+    hide a whole page; the caller counts the response as bad when the flag is False.
+    """
+    encoding = getattr(response, "encoding", None) or "utf-8"
+    try:
+        return response.body.decode(encoding), True
+    except (UnicodeDecodeError, LookupError):
+        return response.body.decode(encoding if encoding else "utf-8", errors="replace"), False
+
+
+def tidy(text: str) -> str:
+    """Spaces folded, at most one blank line, no leading or trailing blank space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML fragment or page: ``<p>``/``<br>`` as line breaks, links as
+    their text, entities decoded, scripts, styles and templates dropped."""
+    if not html:
+        return ""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(BLOCK_TAGS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    return tidy(soup.get_text())
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp as an aware UTC datetime (naive input is taken as UTC)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    """An RFC 7231 / RFC 822 date (``Tue, 14 Nov 2023 10:00:00 GMT``) as aware UTC."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_wayback_timestamp(value: str) -> datetime | None:
+    """A Wayback ``YYYYMMDDhhmmss`` timestamp (1 to 14 digits) as aware UTC."""
+    digits = value.strip()
+    if not digits.isdigit() or not 4 <= len(digits) <= 14:
+        return None
+    padded = (digits + "0101000000"[len(digits) - 4 :])[:14] if len(digits) < 14 else digits
+    try:
+        return datetime.strptime(padded, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
