@@ -16,6 +16,8 @@ from monitor.commands.review import review
 from monitor.commands.run import run
 from monitor.commands.scan import scan
 from monitor.commands.status import status
+from monitor.commands.takedown import takedown
+from monitor.commands.verify import verify
 from monitor.commands.watch import watch
 from monitor.context import AppContext
 
@@ -63,6 +65,8 @@ cli.add_command(run)
 cli.add_command(status)
 cli.add_command(flagged)
 cli.add_command(review)
+cli.add_command(takedown)
+cli.add_command(verify)
 
 
 def main() -> None:

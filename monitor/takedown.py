@@ -1,0 +1,215 @@
+"""Filing takedown reports through platform APIs (Mastodon ``POST /api/v1/reports``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import Engine
+
+from monitor import __version__
+from storage.review import FlaggedFilter, FlaggedPost, iter_flagged
+from storage.takedown import get_case, set_case_status
+
+MASTODON_COMMENT_LIMIT = 1000
+MASTODON_CATEGORIES = ("spam", "legal", "violation", "other")
+USER_AGENT = f"doxxing-monitor/{__version__} (takedown report)"
+KIND_LABELS = {
+    "national_id": "national ID number",
+    "passport": "passport number",
+    "date_of_birth": "date of birth",
+    "address": "home address",
+    "phone": "phone number",
+    "email": "e-mail address",
+    "payment_card": "payment card number",
+    "iban": "bank account (IBAN)",
+}
+
+
+class SubmitError(Exception):
+    """The platform refused the report or could not be reached; nothing was recorded."""
+
+
+@dataclass
+class MastodonReport:
+    """One report to file: the fields ``POST /api/v1/reports`` takes."""
+
+    instance: str
+    account_id: str
+    status_ids: list[str]
+    comment: str
+    category: str = "other"
+    forward: bool = True
+    rule_ids: list[str] = field(default_factory=list)
+
+    def form(self) -> dict[str, str | list[str]]:
+        """Form fields, arrays as ``status_ids[]`` as the Mastodon docs show them."""
+        fields: dict[str, str | list[str]] = {
+            "account_id": self.account_id,
+            "status_ids[]": list(self.status_ids),
+            "comment": self.comment,
+            "category": self.category,
+            "forward": "true" if self.forward else "false",
+        }
+        if self.rule_ids:
+            fields["rule_ids[]"] = list(self.rule_ids)
+        return fields
+
+
+def kinds_phrase(kinds: list[str]) -> str:
+    """``national ID number, home address and phone number``."""
+    labels = [KIND_LABELS.get(k, k.replace("_", " ")) for k in kinds]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def doxxing_comment(posts: list[FlaggedPost], limit: int = MASTODON_COMMENT_LIMIT) -> str:
+    """A report comment naming what is exposed, without any value in clear."""
+    kinds = sorted({k for p in posts for k in p.kinds})
+    count = Counter(p.platform for p in posts).total()
+    text = (
+        f"Doxxing: {'this post publishes' if count == 1 else f'these {count} posts publish'} "
+        f"personal data of a private person without consent ({kinds_phrase(kinds)}). "
+        "Please remove the posts and consider action against the account. "
+        "Evidence with timestamps and hashes is kept and available on request."
+    )
+    return text[:limit]
+
+
+def mastodon_account_id(post: FlaggedPost) -> str | None:
+    """The author's account id on the post's instance, from the stored status JSON."""
+    try:
+        status = json.loads(post.raw)
+    except ValueError:
+        return None
+    if isinstance(status, dict) and isinstance(status.get("account"), dict):
+        value = status["account"].get("id")
+        return str(value) if value else None
+    return None
+
+
+def instance_of(post: FlaggedPost) -> str:
+    """``https://host`` of the post's URL."""
+    parts = urlsplit(post.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def build_mastodon_reports(
+    posts: list[FlaggedPost],
+    *,
+    category: str = "other",
+    forward: bool = True,
+    comment: str | None = None,
+    rule_ids: list[str] | None = None,
+) -> list[MastodonReport]:
+    """One report per (instance, account) among the posts."""
+    groups: dict[tuple[str, str], list[FlaggedPost]] = {}
+    for post in posts:
+        account_id = mastodon_account_id(post)
+        if account_id is None:
+            raise SubmitError(
+                f"post {post.id}: the stored status has no account id (crawled from RSS/HTML?); "
+                "report it by hand and record it with `monitor takedown mark`"
+            )
+        groups.setdefault((instance_of(post), account_id), []).append(post)
+    return [
+        MastodonReport(
+            instance=instance,
+            account_id=account_id,
+            status_ids=[p.post_id for p in group],
+            comment=(comment or doxxing_comment(group))[:MASTODON_COMMENT_LIMIT],
+            category=category,
+            forward=forward,
+            rule_ids=list(rule_ids or []),
+        )
+        for (instance, account_id), group in groups.items()
+    ]
+
+
+def file_mastodon_report(client: httpx.Client, report: MastodonReport, token: str) -> dict:
+    """POST the report; the Report entity Mastodon returns."""
+    try:
+        response = client.post(
+            f"{report.instance}/api/v1/reports",
+            data=report.form(),
+            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+        )
+    except httpx.HTTPError as exc:
+        raise SubmitError(f"{report.instance}: {type(exc).__name__}: {exc}") from exc
+    if response.status_code != 200:
+        try:
+            reason = response.json().get("error", "")
+        except ValueError:
+            reason = response.text[:200]
+        raise SubmitError(f"{report.instance} answered {response.status_code}: {reason}".strip())
+    try:
+        entity = response.json()
+        str(entity["id"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SubmitError(f"{report.instance}: unexpected answer (no report id)") from exc
+    return entity
+
+
+def submit_mastodon_case(
+    engine: Engine,
+    case_id: int,
+    token: str,
+    actor: str,
+    *,
+    category: str = "other",
+    forward: bool = True,
+    comment: str | None = None,
+    rule_ids: list[str] | None = None,
+    client: httpx.Client | None = None,
+) -> list[str]:
+    """File the case through Mastodon's report API and record it as ``reported``.
+
+    Returns the report ids. Each report is recorded as soon as it is filed, so a failure on a
+    second instance never loses the id of the first one.
+    """
+    with engine.connect() as connection:
+        case = get_case(connection, case_id)
+    if case.platform != "mastodon":
+        raise SubmitError(f"case {case_id} is on {case.platform}, not mastodon")
+    posts = list(iter_flagged(engine, FlaggedFilter(post_ids=case.post_ids)))
+    if not posts:
+        raise SubmitError(f"case {case_id} has no flagged posts to report")
+    reports = build_mastodon_reports(
+        posts, category=category, forward=forward, comment=comment, rule_ids=rule_ids
+    )
+    own = client is None
+    http = client or httpx.Client(timeout=30.0, follow_redirects=False)
+    ids: list[str] = []
+    try:
+        for report in reports:
+            entity = file_mastodon_report(http, report, token)
+            report_id = str(entity["id"])
+            by_status = {p.post_id: p.id for p in posts}
+            with engine.begin() as connection:
+                set_case_status(
+                    connection,
+                    case_id,
+                    "reported",
+                    actor=actor,
+                    action="submit",
+                    reference=report_id,
+                    details={
+                        "channel": "mastodon_api",
+                        "endpoint": f"{report.instance}/api/v1/reports",
+                        "account_id": report.account_id,
+                        "status_ids": report.status_ids,
+                        "category": report.category,
+                        "forward": report.forward,
+                        "created_at": entity.get("created_at"),
+                    },
+                    post_ids=[by_status[s] for s in report.status_ids],
+                )
+            ids.append(report_id)
+    finally:
+        if own:
+            http.close()
+    return ids
