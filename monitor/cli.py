@@ -11,6 +11,7 @@ import click
 from monitor import __version__
 from monitor.commands.crawl import crawl
 from monitor.commands.db import db
+from monitor.commands.export import export
 from monitor.commands.flagged import flagged
 from monitor.commands.review import review
 from monitor.commands.run import run
@@ -67,6 +68,7 @@ cli.add_command(flagged)
 cli.add_command(review)
 cli.add_command(takedown)
 cli.add_command(verify)
+cli.add_command(export)
 
 
 def main() -> None:
