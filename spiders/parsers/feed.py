@@ -31,6 +31,11 @@ def _when(value: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(value), UTC)
 
 
+def _get(entry: Any, key: str) -> Any:
+    """``entry[key]`` without feedparser's deprecated ``updated``/``published`` aliasing."""
+    return dict.get(entry, key) if isinstance(entry, dict) else None
+
+
 def entry_id(feed_url: str, entry: Any) -> str:
     """A post id unique across feeds: the entry's id when it is a URI, else prefixed by the
     feed URL (feeds often number their entries 1, 2, 3)."""
@@ -82,9 +87,9 @@ def parse_feed(
         body = html_to_text(html)
         text = body if not title or body.startswith(title) else f"{title}\n\n{body}"
         raw = {
-            key: entry.get(key)
+            key: _get(entry, key)
             for key in ("id", "title", "link", "published", "updated", "summary", "author")
-            if entry.get(key)
+            if _get(entry, key)
         }
         if contents:
             raw["content"] = [c.get("value", "") for c in contents]
@@ -94,7 +99,7 @@ def parse_feed(
                 account_url=account_url,
                 post_id=entry_id(account_url, entry),
                 url=entry.get("link") or account_url,
-                posted_at=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
+                posted_at=_when(_get(entry, "published_parsed") or _get(entry, "updated_parsed")),
                 captured_at=capture.captured_at,
                 text=text,
                 raw=json.dumps(raw, ensure_ascii=False, sort_keys=True),

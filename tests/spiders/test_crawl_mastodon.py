@@ -143,3 +143,16 @@ def test_nothing_leaves_loopback(crawl, mock):
     # allowed-hosts middleware would drop it and count a request failure).
     result = crawl("mastodon", url=_account(mock, "leaky"), backfill=5, cached=1)
     assert "monitor/request_failures" not in result.stats
+
+
+def test_retry_delays_can_be_switched_off(crawl, mock):
+    result = crawl(
+        "mastodon",
+        url=_account(mock, "ratelimited"),
+        backfill=5,
+        settings={"MONITOR_RETRY_DELAYS_ENABLED": False},
+    )
+    assert len(result.posts) == 5
+    hits = [h for h in mock.hits() if "/statuses" in h["path"]]
+    assert [h["status"] for h in hits] == [429, 200]
+    assert hits[1]["time"] - hits[0]["time"] < 0.9
