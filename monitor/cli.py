@@ -53,7 +53,10 @@ class MonitorGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     """Watch public accounts for posts that leak personal data, keep evidence, drive takedowns."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.DEBUG if debug else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
     ctx.obj = AppContext(db_url=db_url, debug=debug)
     ctx.call_on_close(ctx.obj.close)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,8 +12,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
 
 from monitor.items import AccountStatus, Post
+
+logger = logging.getLogger(__name__)
 
 PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
@@ -65,14 +69,17 @@ class Progress:
             self.on_change(self)
 
 
-def crawl_settings(db_url: str, *, log_level: str = "WARNING", **overrides: Any) -> Settings:
-    """Scrapy settings for monitor crawls: the project settings plus the pipelines."""
+def crawl_settings(db_url: str, **overrides: Any) -> Settings:
+    """Scrapy settings for monitor crawls: the project settings plus the pipelines.
+
+    Scrapy installs no log handler of its own: the CLI's handler decides what is shown.
+    """
     settings = Settings()
     settings.setmodule("monitor.settings", priority="project")
     settings.set("ITEM_PIPELINES", PIPELINES, priority="project")
     settings.set("EXTENSIONS", EXTENSIONS, priority="project")
     settings.set("MONITOR_DATABASE_URL", db_url, priority="cmdline")
-    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    settings.set("LOG_ENABLED", False, priority="cmdline")
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -130,13 +137,14 @@ def run_crawls(
     Starts the Twisted reactor once: call it once per process. SIGINT/SIGTERM stop the crawls
     gracefully (each records itself as interrupted) and start no new ones.
     """
-    from spiders.registry import spider_for
-
     progress = progress or Progress()
     progress.accounts_total = len(jobs)
     outcomes = [CrawlOutcome(job.url, job.platform) for job in jobs]
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
+    install_reactor(settings["TWISTED_REACTOR"])  # before anything imports the default one
     from twisted.internet import defer, reactor
+
+    from spiders.registry import spider_for
 
     stopping = False
     semaphore = defer.DeferredSemaphore(max(1, concurrent_crawls))
@@ -158,7 +166,16 @@ def run_crawls(
         if reactor.running:
             reactor.stop()
 
-    runs = [semaphore.run(start, job, outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
+    def failed(failure: Any, outcome: CrawlOutcome) -> None:
+        logger.error("crawl of %s failed: %s", outcome.url, failure.getErrorMessage())
+        outcome.state = "error"
+        outcome.error = outcome.error or failure.getErrorMessage()
+        outcome.errors += 1
+
+    runs = [
+        semaphore.run(start, job, outcome).addErrback(failed, outcome)
+        for job, outcome in zip(jobs, outcomes, strict=True)
+    ]
     finished = defer.DeferredList(runs, consumeErrors=True).addBoth(all_done)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

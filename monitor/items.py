@@ -17,7 +17,7 @@ class Capture:
     request_url: str
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: bytes = field(repr=False)  # evidence: never in logs
     captured_at: datetime  # timezone-aware UTC
 
 
@@ -31,15 +31,16 @@ class Post:
     url: str
     posted_at: datetime | None
     captured_at: datetime
-    text: str  # plain text of the body (HTML already reduced to text, or the raw HTML)
-    raw: str  # the raw HTML or JSON of this post as the platform served it
+    # Post content may carry personal data: kept out of repr() so logs never show it.
+    text: str = field(repr=False)  # plain text of the body (or HTML, reduced by normalise)
+    raw: str = field(repr=False)  # the raw HTML or JSON of this post as served
     source: str  # one of SOURCES
     language: str | None = None
-    content_warning: str = ""
-    alt_texts: list[str] = field(default_factory=list)
-    quoted_text: str = ""
+    content_warning: str = field(default="", repr=False)
+    alt_texts: list[str] = field(default_factory=list, repr=False)
+    quoted_text: str = field(default="", repr=False)
     archive_timestamp: datetime | None = None
-    capture: Capture | None = None
+    capture: Capture | None = field(default=None, repr=False)
     # Filled by the detect pipeline: (field name, pipelines.pii Finding) pairs, offsets
     # relative to that field's text (see pipelines.normalise.scanned_fields).
     findings: list[tuple[str, Any]] = field(default_factory=list)

@@ -25,11 +25,10 @@ class DetectPipeline:
 
     def process_item(self, item: object) -> object:
         if isinstance(item, Post):
-            languages = [item.language] if item.language else []
             item.findings = [
                 (name, finding)
                 for name, text in scanned_fields(item)
-                for finding in self.engine.scan(text, languages=languages)
+                for finding in self.engine.scan(text, hints=item.language)
             ]
             if item.findings and self.crawler is not None and self.crawler.stats is not None:
                 self.crawler.stats.inc_value("monitor/posts_with_findings")

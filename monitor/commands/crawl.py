@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict
 
@@ -27,11 +28,19 @@ def _jobs(
 ) -> list[CrawlJob]:
     engine = app.engine()
     refs = []
-    for url in urls:
-        try:
-            refs.append(recognise(url, platform))
-        except UnknownURL as exc:
-            raise BadInput(str(exc)) from exc
+    with session_factory(engine)() as session:
+        for url in urls:
+            try:
+                ref = recognise(url, platform)
+            except UnknownURL as exc:
+                raise BadInput(str(exc)) from exc
+            if platform is None and get_account(session, ref.url) is None:
+                # An unknown Mastodon instance may be on the watchlist with --platform mastodon.
+                with contextlib.suppress(UnknownURL):
+                    as_mastodon = recognise(url, "mastodon")
+                    if get_account(session, as_mastodon.url) is not None:
+                        ref = as_mastodon
+            refs.append(ref)
     if save:
         add_accounts(engine, [NewAccount(r.platform, r.url, r.handle) for r in refs])
     jobs = []
@@ -50,9 +59,11 @@ def _jobs(
 
 
 def _summary_table(outcomes: list[CrawlOutcome]) -> Table:
-    table = Table(
-        "account", "state", "posts seen", "new", "flagged", "errors", title="Crawl summary"
-    )
+    table = Table(title="Crawl summary")
+    table.add_column("account", overflow="fold")
+    for name in ("state", "posts seen", "new", "flagged"):
+        table.add_column(name)
+    table.add_column("errors", overflow="fold")
     for o in outcomes:
         table.add_row(
             o.url,
@@ -130,8 +141,7 @@ def crawl(
     progress = Progress()
     if not quiet and not as_json:
         progress.on_change = _progress_printer(err)
-    log_level = "DEBUG" if app.debug else "ERROR"
-    outcomes = run_crawls(jobs, crawl_settings(app.database_url(), log_level=log_level), progress)
+    outcomes = run_crawls(jobs, crawl_settings(app.database_url()), progress)
     if as_json:
         click.echo(json.dumps({"crawls": [asdict(o) for o in outcomes]}, ensure_ascii=False))
         return
