@@ -5,7 +5,7 @@ A crawl runs in up to three phases, each started when the previous one leaves th
 
 1. the live crawl of the platform (the subclass's ``start()`` and callbacks);
 2. the archive phase (CDX queries and snapshots, see ``spiders.archive``) when ``cached=1`` was
-   given or the live crawl found the account suspended or not found;
+   given or the live crawl found the account suspended, not found or private;
 3. one ``AccountStatus`` item with the account's state and the new ``crawl_state``.
 """
 
@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 # Statuses the spiders look at themselves (account states, rate limits given up on).
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 451, 500, 502, 503, 504]
 # States that mean the live account no longer shows its posts: the archive is looked up.
-GONE_STATES = ("suspended", "not_found")
+# (Telegram answers a deleted channel like a private one: a redirect away from the preview.)
+GONE_STATES = ("suspended", "not_found", "private")
 STATUS_URL = "data:,account-status"
 
 

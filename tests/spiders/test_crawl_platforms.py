@@ -95,15 +95,10 @@ def test_telegram_incremental(crawl, mock):
     assert second.status["crawl_state"]["last_id"] == "55"
 
 
-def test_telegram_redirect_means_no_public_preview(crawl):
+def test_telegram_redirect_means_no_public_preview_and_chains_the_archive(crawl):
     result = crawl("telegram", url="https://t.me/privchan")
     assert result.status["state"] == "private"
-    assert result.posts == []
-
-
-def test_telegram_private_channel_with_cached_uses_archive(crawl):
-    result = crawl("telegram", url="https://t.me/privchan", cached=1)
-    assert result.status["state"] == "private"
+    assert "no public preview" in result.status["error"]
     assert result.posts and {p["source"] for p in result.posts} == {"archive"}
     assert all(p["post_id"].startswith("privchan/") for p in result.posts)
 
