@@ -34,7 +34,7 @@ def _hints(record: dict[str, Any]) -> list[str] | None:
     return hints or None
 
 
-def _scan_lines(engine: Engine, stream: BinaryIO, out: Any, err: Any, unmasked: bool) -> int:
+def _scan_lines(engine: Engine, stream: BinaryIO, unmasked: bool) -> int:
     bad = 0
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
@@ -60,8 +60,7 @@ def _scan_lines(engine: Engine, stream: BinaryIO, out: Any, err: Any, unmasked: 
         result = {k: v for k, v in record.items() if k != "text"}
         result["id"] = record.get("id")
         result["findings"] = [_finding_json(f, text, unmasked) for f in findings]
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        out.flush()
+        click.echo(json.dumps(result, ensure_ascii=False))
     return bad
 
 
@@ -119,17 +118,16 @@ def scan(
     if text is not None:
         _print_text(engine.scan(text, hints=lang), text, unmasked)
         return
-    out = click.get_text_stream("stdout")
     if source == "-":
-        stream: BinaryIO = click.get_binary_stream("stdin")
-        bad = _scan_lines(engine, stream, out, sys.stderr, unmasked)
+        stream: BinaryIO = sys.stdin.buffer
+        bad = _scan_lines(engine, stream, unmasked)
     else:
         try:
             fh = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise click.FileError(source, hint=exc.strerror) from exc
         with fh:
-            bad = _scan_lines(engine, fh, out, sys.stderr, unmasked)
+            bad = _scan_lines(engine, fh, unmasked)
     if bad:
         click.echo(f"{bad} bad line(s) skipped", err=True)
         sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import re
@@ -66,10 +67,18 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         cands,
         key=lambda c: (-c.score, -KIND_PRIORITY.get(c.kind, 0), -(c.end - c.start), c.start),
     )
+    starts: list[int] = []  # kept intervals, disjoint, sorted by start
+    ends: list[int] = []
     kept: list[Candidate] = []
     for c in ordered:
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
-            kept.append(c)
+        i = bisect.bisect_left(starts, c.start)
+        if i < len(starts) and starts[i] < c.end:
+            continue
+        if i > 0 and ends[i - 1] > c.start:
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        kept.append(c)
     kept.sort(key=lambda c: (c.start, c.end))
     return kept
 

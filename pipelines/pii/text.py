@@ -7,6 +7,7 @@ offset found in the folded text is an offset into the original text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
@@ -36,8 +37,10 @@ def _lower_same_length(text: str) -> str:
 # Groups of digits joined by single separators; an optional trailing check letter X.
 # Bounded repetitions, disjoint classes: linear time.
 _NUM_CHUNK = re.compile(
-    r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,11}(?:-?[Xx])?(?![0-9A-Za-z])"
+    r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,7}(?:-?[Xx])?(?![0-9A-Za-z])"
 )
+_RUN_BEFORE = re.compile(r"\d[-. /]$")
+_RUN_AFTER = re.compile(r"[-. /]\d")
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。、）)\]]{1,2000}", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -99,7 +102,9 @@ class Doc:
         return [m.span() for m in _URL.finditer(self.folded)]
 
     def in_url(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.url_spans)
+        spans = self.url_spans
+        i = bisect.bisect_right(spans, (start, len(self.text) + 1))
+        return i > 0 and spans[i - 1][0] <= start and end <= spans[i - 1][1]
 
     @cached_property
     def numeric_spans(self) -> dict[int, list[Span]]:
@@ -120,6 +125,13 @@ class Doc:
                 continue
             groups = [(g.start() + cs, g.end() + cs) for g in _GROUP.finditer(chunk)]
             n = len(groups)
+            if _RUN_BEFORE.search(folded, max(0, cs - 2), cs) or _RUN_AFTER.match(folded, ce):
+                # Part of a longer run of numbers (a table): each group on its own.
+                for g0, g1 in groups:
+                    if MIN_SPAN <= g1 - g0 <= MAX_SPAN:
+                        raw = folded[g0:g1]
+                        out.setdefault(g1 - g0, []).append(Span(g0, g1, raw, raw, 1))
+                continue
             for i in range(n):
                 gs = groups[i][0]
                 if (i and folded[gs - 1] != " ") or folded[gs] in "Xx":
@@ -141,10 +153,11 @@ class Doc:
 
     def claim(self, start: int, end: int) -> None:
         """Mark a span as a validated strong ID (phone candidates inside it are skipped)."""
-        self._claims.append((start, end))
+        bisect.insort(self._claims, (start, end))
 
     def claimed(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self._claims)
+        i = bisect.bisect_right(self._claims, (start, len(self.text) + 1))
+        return any(s <= start and end <= e for s, e in self._claims[max(0, i - 3) : i])
 
     def window_before(self, start: int, size: int) -> str:
         return self.lower[max(0, start - size) : start]
@@ -153,17 +166,16 @@ class Doc:
         return self.lower[end : end + size]
 
 
-@lru_cache(maxsize=256)
-def _word_regex(words: tuple[str, ...]) -> re.Pattern[str]:
-    parts = []
-    for word in sorted(set(words), key=len, reverse=True):
-        esc = re.escape(word)
-        if word[0].isascii() and word[0].isalnum():
-            esc = r"(?<![a-z])" + esc
-        if word[-1].isascii() and word[-1].isalnum():
-            esc = esc + r"(?![a-z])"
-        parts.append(esc)
-    return re.compile("|".join(parts) if parts else r"(?!)")
+@lru_cache(maxsize=512)
+def _word_specs(words: tuple[str, ...]) -> tuple[tuple[str, bool, bool], ...]:
+    return tuple(
+        (w, w[0].isascii() and w[0].isalnum(), w[-1].isascii() and w[-1].isalnum())
+        for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return "a" <= ch <= "z" or "A" <= ch <= "Z"
 
 
 def find_word(window: str, words: tuple[str, ...]) -> int:
@@ -173,8 +185,19 @@ def find_word(window: str, words: tuple[str, ...]) -> int:
     (``dob`` does not hit ``adobe``).
     """
     best = -1
-    for m in _word_regex(words).finditer(window):
-        best = m.end()
+    n = len(window)
+    for word, check_start, check_end in _word_specs(words):
+        pos = window.rfind(word)
+        while pos != -1:
+            end = pos + len(word)
+            if end <= best:
+                break
+            if (not check_start or pos == 0 or not _is_ascii_letter(window[pos - 1])) and (
+                not check_end or end == n or not _is_ascii_letter(window[end])
+            ):
+                best = end
+                break
+            pos = window.rfind(word, 0, pos)
     return best
 
 

@@ -25,9 +25,48 @@ from stdnum.us import ssn
 
 FW = {ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}
 
-MONTHS_EN = "January February March April May June July August September October November December".split()
-MONTHS_FR = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
-MONTHS_DE = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 
 @dataclass
@@ -159,9 +198,14 @@ class Gen:
             )
         if lang == "fr":
             return self.choice(
-                [f"{d.day} {MONTHS_FR[d.month - 1]} {d.year}", f"{d.day:02d}/{d.month:02d}/{d.year}"]
+                [
+                    f"{d.day} {MONTHS_FR[d.month - 1]} {d.year}",
+                    f"{d.day:02d}/{d.month:02d}/{d.year}",
+                ]
             )
-        return self.choice([f"{d.day:02d}.{d.month:02d}.{d.year}", f"{d.day}. {MONTHS_DE[d.month - 1]} {d.year}"])
+        return self.choice(
+            [f"{d.day:02d}.{d.month:02d}.{d.year}", f"{d.day}. {MONTHS_DE[d.month - 1]} {d.year}"]
+        )
 
     def address(self, loc: str) -> str:
         if loc == "zh_CN":
@@ -171,7 +215,12 @@ class Gen:
             road = f.street_name()
             return (
                 f"{f.province()}{f.city_name()}市{f.district()}区{road}{self.rng.randint(1, 300)}号"
-                + self.choice(["", f"{self.rng.randint(1, 30)}栋{self.rng.randint(1, 6)}单元{self.rng.randint(101, 2806)}室"])
+                + self.choice(
+                    [
+                        "",
+                        f"{self.rng.randint(1, 30)}栋{self.rng.randint(1, 6)}单元{self.rng.randint(101, 2806)}室",
+                    ]
+                )
             )
         a = self.fakers[loc].address()
         if self.rng.random() < 0.5:
@@ -238,24 +287,53 @@ class Gen:
     # -- posts ---------------------------------------------------------------------------
     def pii_items(self, lang: str) -> list[tuple[str, str, str]]:
         """(prefix, value, kind) choices for one language."""
-        loc = {"zh": "zh_CN", "en": self.choice(["en_US", "en_GB", "en_CA"]), "fr": "fr_FR", "de": "de_DE"}[lang]
+        loc = {
+            "zh": "zh_CN",
+            "en": self.choice(["en_US", "en_GB", "en_CA"]),
+            "fr": "fr_FR",
+            "de": "de_DE",
+        }[lang]
         phone_loc = "en_US" if loc == "en_CA" else loc
         if lang == "zh":
             return [
-                (self.choice(["身份证号：", "身份证 ", "他的身份证号码是", "证件号码", ""]), self.cn_ric(), "national_id"),
-                (self.choice(["手机：", "电话 ", "联系方式：", "手机号"]), self.phone(loc), "phone"),
+                (
+                    self.choice(["身份证号：", "身份证 ", "他的身份证号码是", "证件号码", ""]),
+                    self.cn_ric(),
+                    "national_id",
+                ),
+                (
+                    self.choice(["手机：", "电话 ", "联系方式：", "手机号"]),
+                    self.phone(loc),
+                    "phone",
+                ),
                 (self.choice(["住址：", "家住", "地址 ", "现住在"]), self.address(loc), "address"),
-                (self.choice(["出生日期：", "生日 ", "出生于"]), self.dob_text("zh"), "date_of_birth"),
+                (
+                    self.choice(["出生日期：", "生日 ", "出生于"]),
+                    self.dob_text("zh"),
+                    "date_of_birth",
+                ),
                 (self.choice(["邮箱：", "email "]), self.email(), "email"),
                 (self.choice(["护照号码", "护照号 "]), self.passport("zh"), "passport"),
                 (self.choice(["银行卡号 ", "信用卡："]), self.card(), "payment_card"),
             ]
         if lang == "fr":
             return [
-                (self.choice(["N° de sécurité sociale : ", "NIR ", "numéro de sécu "]), self.fr_nir(), "national_id"),
+                (
+                    self.choice(["N° de sécurité sociale : ", "NIR ", "numéro de sécu "]),
+                    self.fr_nir(),
+                    "national_id",
+                ),
                 (self.choice(["Tél : ", "portable ", "joindre au "]), self.phone(loc), "phone"),
-                (self.choice(["Adresse : ", "habite au ", "domicile : "]), self.address(loc), "address"),
-                (self.choice(["né le ", "née le ", "date de naissance : "]), self.dob_text("fr"), "date_of_birth"),
+                (
+                    self.choice(["Adresse : ", "habite au ", "domicile : "]),
+                    self.address(loc),
+                    "address",
+                ),
+                (
+                    self.choice(["né le ", "née le ", "date de naissance : "]),
+                    self.dob_text("fr"),
+                    "date_of_birth",
+                ),
                 (self.choice(["courriel : ", "mail "]), self.email(), "email"),
                 (self.choice(["IBAN ", "RIB : "]), self.iban(), "iban"),
                 (self.choice(["carte bancaire ", "CB "]), self.card(), "payment_card"),
@@ -263,16 +341,36 @@ class Gen:
         if lang == "de":
             return [
                 (self.choice(["Tel. ", "Handy: "]), self.phone(loc), "phone"),
-                (self.choice(["Adresse: ", "wohnt in der ", "Anschrift "]), self.address(loc), "address"),
-                (self.choice(["geboren am ", "Geburtsdatum: "]), self.dob_text("de"), "date_of_birth"),
+                (
+                    self.choice(["Adresse: ", "wohnt in der ", "Anschrift "]),
+                    self.address(loc),
+                    "address",
+                ),
+                (
+                    self.choice(["geboren am ", "Geburtsdatum: "]),
+                    self.dob_text("de"),
+                    "date_of_birth",
+                ),
                 (self.choice(["IBAN ", "Konto "]), self.iban(), "iban"),
                 ("E-Mail: ", self.email(), "email"),
             ]
         return [
-            (self.choice(["SSN: ", "social security number ", "SSN "]), self.us_ssn(), "national_id"),
+            (
+                self.choice(["SSN: ", "social security number ", "SSN "]),
+                self.us_ssn(),
+                "national_id",
+            ),
             (self.choice(["Phone: ", "call ", "cell "]), self.phone(phone_loc), "phone"),
-            (self.choice(["Address: ", "lives at ", "home address: "]), self.address(loc), "address"),
-            (self.choice(["DOB: ", "born ", "date of birth: ", "Born on "]), self.dob_text("en"), "date_of_birth"),
+            (
+                self.choice(["Address: ", "lives at ", "home address: "]),
+                self.address(loc),
+                "address",
+            ),
+            (
+                self.choice(["DOB: ", "born ", "date of birth: ", "Born on "]),
+                self.dob_text("en"),
+                "date_of_birth",
+            ),
             (self.choice(["email: ", "Email ", "contact "]), self.email(), "email"),
             (self.choice(["passport number ", "Passport No. "]), self.passport("en"), "passport"),
             (self.choice(["card ", "credit card: "]), self.card(), "payment_card"),
@@ -289,13 +387,17 @@ class Gen:
         else:
             loc = {"en": "en_US", "fr": "fr_FR", "de": "de_DE"}[lang]
             name = self.fakers[loc].name()
-            intro = self.choice([f"{name}", f"Here is {name}", f"Voici {name}" if lang == "fr" else name])
+            intro = self.choice(
+                [f"{name}", f"Here is {name}", f"Voici {name}" if lang == "fr" else name]
+            )
         has_pii = self.rng.random() < 0.55
         b.add(intro + sep)
         segments: list[tuple[str, str | None, str]] = []
         if has_pii:
             items = self.pii_items(lang)
-            for prefix, value, kind in self.rng.sample(items, self.rng.randint(1, min(4, len(items)))):
+            for prefix, value, kind in self.rng.sample(
+                items, self.rng.randint(1, min(4, len(items)))
+            ):
                 segments.append((prefix, kind, value))
         for _ in range(self.rng.randint(0, 2) if has_pii else self.rng.randint(1, 3)):
             segments.append(("", None, self.decoy(lang)))
@@ -305,7 +407,11 @@ class Gen:
                 b.add(sep)
             b.add(prefix)
             b.add(value, kind)
-        b.add(self.choice(["", "。", " !", ".", " #doxx"]) if lang == "zh" else self.choice(["", ".", " #leak"]))
+        b.add(
+            self.choice(["", "。", " !", ".", " #doxx"])
+            if lang == "zh"
+            else self.choice(["", ".", " #leak"])
+        )
         return b.post(lang)
 
 

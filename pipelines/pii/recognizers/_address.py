@@ -13,9 +13,49 @@ from pipelines.pii.text import Doc, find_word
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
 LEFT_STOPWORDS = frozenset(
-    "anschrift adresse address wohnt wohnhaft in der die das bei nach und mein meine sein seine "
-    "ihr ihre his her my at is the a an lives live home domicile habite au aux chez dirección "
-    "direccion domicilio vive en calle: rue:".split()
+    [
+        "anschrift",
+        "adresse",
+        "address",
+        "wohnt",
+        "wohnhaft",
+        "in",
+        "der",
+        "die",
+        "das",
+        "bei",
+        "nach",
+        "und",
+        "mein",
+        "meine",
+        "sein",
+        "seine",
+        "ihr",
+        "ihre",
+        "his",
+        "her",
+        "my",
+        "at",
+        "is",
+        "the",
+        "a",
+        "an",
+        "lives",
+        "live",
+        "home",
+        "domicile",
+        "habite",
+        "au",
+        "aux",
+        "chez",
+        "dirección",
+        "direccion",
+        "domicilio",
+        "vive",
+        "en",
+        "calle:",
+        "rue:",
+    ]
 )
 COMMON_CONTEXT = ("address", "lives at", "living at", "lives in", "home address", "domicile")
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """English street addresses (US, UK, Canada).
 
 ``<number> [N|S|E|W] <Capitalised Name...> <street type>[, Apt/Suite/Unit x]`` optionally
@@ -307,4 +308,4 @@ class EnglishAddressRecognizer(AddressRecognizer):
     scheme = "address_en"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(r"\d,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
+    gate = re.compile(r"\d[a-z]?,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")

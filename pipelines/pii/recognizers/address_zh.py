@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Chinese street addresses (省/市/区/县 ... 路/街 ... 号 ... 栋/单元/室, optional postcode).
 
 An address is anchored on a house number after a road (``建国路88号``, ``韦街B座``) or a
@@ -29,7 +30,7 @@ TAIL = re.compile(
     r"(?:\s?\d{6}(?![0-9]))?"
 )
 STOP = frozenset(
-    "在住址是的了我他她们你搬去位为从往即系叫说请把被给让、，。：；！？,.:;!?()（）【】「」“”\"' "
+    "号號室在住址是的了我他她们你搬去位为从往即系叫说请把被给让、，。：；！？,.:;!?()（）【】「」“”\"' "
 )
 ADMIN_SUFFIX = frozenset("省市区县旗州盟镇乡")
 MUNICIPALITIES = ("北京", "上海", "天津", "重庆", "香港", "澳门")

@@ -37,8 +37,8 @@ DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "CN", "ES")
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,20}\d"
-    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z+])(?<!\d[ .\-/])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
+    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])(?![ .\-/]?\d)"
 )
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 

@@ -1,0 +1,76 @@
+"""Parametrised tables: phone, e-mail, payment card and IBAN recognizers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.pii import Engine
+
+ENGINE = Engine(b"test-key")
+
+
+def spans(text: str, hints: str | None = None) -> list[tuple[str, str]]:
+    return [(f.kind, text[f.start : f.end]) for f in ENGINE.scan(text, hints=hints)]
+
+
+PHONE = [
+    ("手机：13812345678", "zh", [("phone", "13812345678")]),
+    ("电话 138 1234 5678 随时打", "zh", [("phone", "138 1234 5678")]),
+    ("電話０１０－６２７５１２３４", "zh", [("phone", "０１０－６２７５１２３４")]),
+    ("call (212) 555-0123 now", "en", [("phone", "(212) 555-0123")]),
+    ("call +44 20 7946 0958", "en", [("phone", "+44 20 7946 0958")]),
+    ("tél : 06 12 34 56 78", "fr", [("phone", "06 12 34 56 78")]),
+    ("Tel. (030) 12345678", "de", [("phone", "(030) 12345678")]),
+    ("+86 138 1234 5678", None, [("phone", "+86 138 1234 5678")]),
+    ("286 594 491 actions échangées", "fr", []),  # no trunk prefix: a share count
+    ("Order #2125550123 shipped", "en", []),
+    ("on 2023-05-06 at noon", "en", []),
+    ("price 1,299.00", "en", []),
+]
+
+EMAIL = [
+    ("mail me: jane.doe+x@example.co.uk.", [("email", "jane.doe+x@example.co.uk")]),
+    ("邮箱：zhang.san@163.com，", [("email", "zhang.san@163.com")]),
+    ("press contact: press@company.com", []),  # role mailbox scores below the threshold
+    ("not an email: a@b", []),
+    ("a..b@example.com", []),
+]
+
+CARD = [
+    ("card 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
+    ("visa 4111-1111-1111-1111", [("payment_card", "4111-1111-1111-1111")]),
+    ("4111111111111111", [("payment_card", "4111111111111111")]),
+    ("amex 378282246310005", [("payment_card", "378282246310005")]),
+    ("card 4111 1111 1111 1112", []),  # Luhn fails
+    ("order 4111111111111111", []),
+]
+
+IBAN = [
+    ("IBAN FR76 3000 6000 0112 3456 7890 189", [("iban", "FR76 3000 6000 0112 3456 7890 189")]),
+    ("IBAN DE89370400440532013000 ok", [("iban", "DE89370400440532013000")]),
+    (
+        "RIB FR76 3000 6000 0112 3456 7890 189 AND MORE",
+        [("iban", "FR76 3000 6000 0112 3456 7890 189")],
+    ),
+    ("IBAN FR76 3000 6000 0112 3456 7890 188", []),
+]
+
+
+@pytest.mark.parametrize(("text", "hints", "expected"), PHONE)
+def test_phone(text: str, hints: str | None, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, hints) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), EMAIL)
+def test_email(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CARD)
+def test_payment_card(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), IBAN)
+def test_iban(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, "fr") == expected

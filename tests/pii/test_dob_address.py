@@ -1,0 +1,89 @@
+"""Parametrised tables: date of birth and address recognizers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.pii import Engine
+
+ENGINE = Engine(b"test-key")
+
+
+def spans(text: str, hints: str | None = None, kind: str | None = None) -> list[tuple[str, str]]:
+    return [
+        (f.kind, text[f.start : f.end])
+        for f in ENGINE.scan(text, hints=hints)
+        if kind is None or f.kind == kind
+    ]
+
+
+DOB = [
+    ("出生日期：1954年10月24日", "zh", [("date_of_birth", "1954年10月24日")]),
+    ("他生于1954-10-24", "zh", [("date_of_birth", "1954-10-24")]),
+    ("born October 24, 1954 in Ohio", "en", [("date_of_birth", "October 24, 1954")]),
+    ("DOB: 10/24/1954", "en", [("date_of_birth", "10/24/1954")]),
+    ("date of birth 24 October 1954", "en", [("date_of_birth", "24 October 1954")]),
+    ("née le 24 octobre 1954 à Lyon", "fr", [("date_of_birth", "24 octobre 1954")]),
+    ("date de naissance : 24/10/1954", "fr", [("date_of_birth", "24/10/1954")]),
+    ("geboren am 24.10.1954", "de", [("date_of_birth", "24.10.1954")]),
+    (
+        "fecha de nacimiento: 24 de octubre de 1954",
+        "es",
+        [("date_of_birth", "24 de octubre de 1954")],
+    ),
+    ("会议将于2023年5月6日举行", "zh", []),
+    ("The meeting is on October 24, 2023.", "en", []),
+    ("DOB 1990-01-01, meeting on 2020-03-04", "en", [("date_of_birth", "1990-01-01")]),
+    ("born 1954-02-30", "en", []),  # no such day
+]
+
+ADDRESS = [
+    (
+        "住址：北京市朝阳区建国路88号院3号楼2单元501室",
+        "zh",
+        "北京市朝阳区建国路88号院3号楼2单元501室",
+    ),
+    ("他家住在广东省深圳市南山区科技园南路12号，", "zh", "广东省深圳市南山区科技园南路12号"),
+    ("地址 内蒙古自治区欢县徐汇韦街b座 469074", "zh", "内蒙古自治区欢县徐汇韦街b座 469074"),
+    (
+        "lives at 1600 Pennsylvania Avenue NW, Washington, DC 20500.",
+        "en",
+        "1600 Pennsylvania Avenue NW, Washington, DC 20500",
+    ),
+    ("Address: 221B Baker Street, London NW1 6XE", "en", "221B Baker Street, London NW1 6XE"),
+    (
+        "Flat 3, Mandy Mews\nRobinsonstad\nWS8Y 2NT",
+        "en",
+        "Flat 3, Mandy Mews\nRobinsonstad\nWS8Y 2NT",
+    ),
+    ("home: 24 Sussex Drive, Ottawa, ON K1M 1M4", "en", "24 Sussex Drive, Ottawa, ON K1M 1M4"),
+    ("habite au 12 bis, rue de la Paix, 75002 Paris.", "fr", "12 bis, rue de la Paix, 75002 Paris"),
+    (
+        "Adresse : avenue Julie Ledoux\n97310 Da Costa-sur-Mer",
+        "fr",
+        "avenue Julie Ledoux\n97310 Da Costa-sur-Mer",
+    ),
+    ("Anschrift Hauptstraße 5a, 10115 Berlin", "de", "Hauptstraße 5a, 10115 Berlin"),
+    ("Calle de Alcalá 45, 28014 Madrid", "es", "Calle de Alcalá 45, 28014 Madrid"),
+]
+NOT_ADDRESS = [
+    ("I moved to Paris last year.", "en"),
+    ("北京市今天下雨。", "zh"),
+    ("He scored 3 goals in the Main Stadium.", "en"),
+    ("La France et l'Allemagne.", "fr"),
+]
+
+
+@pytest.mark.parametrize(("text", "hints", "expected"), DOB)
+def test_date_of_birth(text: str, hints: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, hints, "date_of_birth") == expected
+
+
+@pytest.mark.parametrize(("text", "hints", "expected"), ADDRESS)
+def test_address(text: str, hints: str, expected: str) -> None:
+    assert spans(text, hints, "address") == [("address", expected)]
+
+
+@pytest.mark.parametrize(("text", "hints"), NOT_ADDRESS)
+def test_not_address(text: str, hints: str) -> None:
+    assert spans(text, hints, "address") == []

@@ -1,0 +1,102 @@
+"""Parametrised tables: national ID recognizers (valid and invalid strings, expected spans)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.pii import Engine
+
+ENGINE = Engine(b"test-key")
+
+
+def spans(text: str, hints: str | None = None) -> list[tuple[str, str]]:
+    return [(f.scheme, text[f.start : f.end]) for f in ENGINE.scan(text, hints=hints)]
+
+
+CN_RIC = [
+    ("身份证号：440305198506123216", [("cn_ric", "440305198506123216")]),
+    ("身份证 11010519491231002X 已曝光", [("cn_ric", "11010519491231002X")]),
+    ("身份证 11010519491231002x", [("cn_ric", "11010519491231002x")]),
+    (
+        "身份证号码４４０３０５１９８５０６１２３２１６。",
+        [("cn_ric", "４４０３０５１９８５０６１２３２１６")],
+    ),
+    ("ID 440305 19850612 3216", [("cn_ric", "440305 19850612 3216")]),
+    ("证件号码：440305-19850612-3216", [("cn_ric", "440305-19850612-3216")]),
+    ("身份证 440305850612321", [("cn_ric", "440305850612321")]),  # legacy 15 digits
+    ("身份证 440305198506123217", []),  # wrong check digit
+    ("订单号 440305198506123216", []),  # negative context
+    ("440305198513123216", []),  # month 13
+    ("990305198506123214", []),  # no such province
+    ("https://example.com/a/440305198506123216", []),  # inside a URL
+    ("编号 123456789012345678", []),
+]
+
+US_SSN = [
+    ("SSN: 536-22-1234", [("us_ssn", "536-22-1234")]),
+    ("my ssn is 536221234", [("us_ssn", "536221234")]),
+    ("536221234", []),  # bare nine digits need context
+    ("SSN 000-12-3456", []),
+    ("SSN 666-12-3456", []),
+    ("SSN 912-12-3456", []),
+    ("order 536-22-1234", []),
+]
+
+FR_NIR = [
+    ("NIR 2 84 02 75 123 456 24", [("fr_nir", "2 84 02 75 123 456 24")]),
+    ("numéro de sécu 284027512345624", [("fr_nir", "284027512345624")]),
+    ("sécurité sociale : 2 84 02 2A 123 456 81", [("fr_nir", "2 84 02 2A 123 456 81")]),
+    ("NIR 2 84 02 75 123 456 25", []),
+]
+
+OTHER_IDS = [
+    ("HKID: A123456(3)", [("hk_hkid", "A123456(3)")]),
+    ("HKID: A123456(4)", []),
+    ("身分證 A123456789", [("tw_id", "A123456789")]),
+    ("身分證 A123456788", []),
+    ("NI number AB 12 34 56 C", [("gb_nino", "AB 12 34 56 C")]),
+    ("NI number BG 12 34 56 C", []),
+    ("CURP BOXW310820HNERXN09", [("mx_curp", "BOXW310820HNERXN09")]),
+    ("DNI 12345678Z", [("es_dni", "12345678Z")]),
+    ("DNI 12345678A", []),
+    ("codice fiscale RSSMRA85T10A562S", [("it_codice_fiscale", "RSSMRA85T10A562S")]),
+    ("PESEL 44051401359", [("pl_pesel", "44051401359")]),
+    ("44051401359", []),  # PESEL needs context
+    ("personnummer 811228-9874", [("se_personnummer", "811228-9874")]),
+    ("BSN 111222333", [("nl_bsn", "111222333")]),
+    ("Aadhaar 2341 2341 2346", [("in_aadhaar", "2341 2341 2346")]),
+    ("護照 E12345678", [("cn_passport", "E12345678")]),
+    ("护照号码 E12345678", [("cn_passport", "E12345678")]),
+    ("passport number 123456789", [("passport", "123456789")]),
+    ("E12345678", []),  # passports need context
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CN_RIC)
+def test_cn_ric(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, "zh") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), US_SSN)
+def test_us_ssn(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), FR_NIR)
+def test_fr_nir(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, "fr") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), OTHER_IDS)
+def test_other_ids(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text) == expected
+
+
+def test_cn_ric_details_hold_birth_date_once() -> None:
+    text = "身份证号：440305198506123216，出生日期：1985年6月12日"
+    findings = ENGINE.scan(text, hints="zh")
+    ric = [f for f in findings if f.scheme == "cn_ric"]
+    assert len(ric) == 1
+    assert ric[0].details["birth_date"] == "1985-06-12"
+    assert ric[0].details["sex"] == "male"
+    assert ric[0].details["region"] == "广东省"
