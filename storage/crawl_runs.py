@@ -27,6 +27,13 @@ def start_run(engine: Engine, account_url: str) -> int | None:
         ).scalar()
         if account_id is None:
             return None
+        # A run still "running" was cut off (its process was killed): it cannot be going on,
+        # because one account is never crawled twice at once.
+        connection.execute(
+            update(CrawlRun)
+            .where(CrawlRun.account_id == account_id, CrawlRun.outcome == "running")
+            .values(outcome="interrupted", error="the crawl process ended before it finished")
+        )
         return connection.execute(
             CrawlRun.__table__.insert()
             .values(account_id=account_id, started_at=utcnow(), outcome="running")

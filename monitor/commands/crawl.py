@@ -9,12 +9,25 @@ from dataclasses import asdict
 import click
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from monitor.context import AppContext, BadInput, pass_app
 from monitor.crawl import CrawlJob, CrawlOutcome, Progress, crawl_settings, run_crawls
-from monitor.urls import PLATFORMS, UnknownURL, recognise
+from monitor.urls import PLATFORMS, AccountRef, UnknownURL, recognise
 from storage.db import session_factory
 from storage.watchlist import NewAccount, add_accounts, get_account, list_accounts
+
+
+def _watched_form(session: Session, url: str, ref: AccountRef) -> AccountRef:
+    """The form of ``url`` already on the watchlist (an account added with ``--platform``)."""
+    candidates = [ref]
+    with contextlib.suppress(UnknownURL):
+        candidates.append(recognise(url, "mastodon"))
+    for candidate in candidates:
+        account = get_account(session, candidate.url)
+        if account is not None:
+            return AccountRef(account.platform, account.url, account.handle)
+    return ref
 
 
 def _jobs(
@@ -34,12 +47,8 @@ def _jobs(
                 ref = recognise(url, platform)
             except UnknownURL as exc:
                 raise BadInput(str(exc)) from exc
-            if platform is None and get_account(session, ref.url) is None:
-                # An unknown Mastodon instance may be on the watchlist with --platform mastodon.
-                with contextlib.suppress(UnknownURL):
-                    as_mastodon = recognise(url, "mastodon")
-                    if get_account(session, as_mastodon.url) is not None:
-                        ref = as_mastodon
+            if platform is None:
+                ref = _watched_form(session, url, ref)
             refs.append(ref)
     if save:
         add_accounts(engine, [NewAccount(r.platform, r.url, r.handle) for r in refs])
@@ -85,6 +94,16 @@ def _summary_table(outcomes: list[CrawlOutcome]) -> Table:
     return table
 
 
+def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise BadInput(f"a setting override is NAME=VALUE, not {pair!r}")
+        overrides[name.strip()] = value
+    return overrides
+
+
 def _progress_printer(err: Console):  # type: ignore[no-untyped-def]
     """A callback that shows progress: a live line on a terminal, a line per account otherwise."""
     last_done = -1
@@ -116,6 +135,14 @@ def _progress_printer(err: Console):  # type: ignore[no-untyped-def]
     help="How many posts the first crawl of an account goes back.",
 )
 @click.option("--no-save", is_flag=True, help="Do not add URL to the watchlist.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (e.g. -s DOWNLOAD_DELAY=0), as `scrapy crawl -s` does.",
+)
 @click.option("--quiet", is_flag=True, help="No progress, only the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_app
@@ -127,6 +154,7 @@ def crawl(
     cached: bool,
     backfill: int,
     no_save: bool,
+    overrides: tuple[str, ...],
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -141,7 +169,8 @@ def crawl(
     progress = Progress()
     if not quiet and not as_json:
         progress.on_change = _progress_printer(err)
-    outcomes = run_crawls(jobs, crawl_settings(app.database_url()), progress)
+    settings = crawl_settings(app.database_url(), **_parse_overrides(overrides))
+    outcomes = run_crawls(jobs, settings, progress)
     if as_json:
         click.echo(json.dumps({"crawls": [asdict(o) for o in outcomes]}, ensure_ascii=False))
         return
