@@ -15,6 +15,7 @@ from pipelines.signals import posts_flagged
 from storage.crawl_runs import RunCounts, finish_run, record_account_status, start_run
 from storage.db import open_database
 from storage.posts import CaptureRow, FindingRow, PostRow, save_posts
+from storage.takedown import link_reappearances
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,10 @@ class StorePipeline:
             stats.inc_value("monitor/posts_seen", result.posts_seen)
             stats.inc_value("monitor/new_posts", result.new_posts)
             stats.inc_value("monitor/flagged", len(result.newly_flagged))
-        if result.flagged_rows:
+        if result.newly_flagged:
+            reappeared = link_reappearances(self.engine, result.newly_flagged)
+            if reappeared and stats is not None:
+                stats.inc_value("monitor/reappeared", len(reappeared))
             self.crawler.signals.send_catch_log(posts_flagged, rows=result.flagged_rows)
 
     def close_spider(self) -> None:
