@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from tests.mockserver.data import SynthPost
+from monitor.replay.data import SynthPost
 
 ACCOUNTS: dict[str, dict[str, Any]] = {
     "leaky.bsky.test": {"count": 230},

@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
-from tests.mockserver.data import SynthPost
+from monitor.replay.data import SynthPost
 
 # username -> scenario. ``count`` posts exist at start; ``scenario`` names an error shape.
 ACCOUNTS: dict[str, dict[str, Any]] = {

@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.mockserver import bluesky, mastodon, telegram, web
-from tests.mockserver.data import SynthPost, make_posts
+from monitor.replay import bluesky, mastodon, telegram, web
+from monitor.replay.data import SynthPost, make_posts
 
 HUGE_SIZE = 3 * 1024 * 1024
 ROBOTS = b"User-agent: *\nDisallow: /__control/\n"

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
-from tests.mockserver.data import SynthPost, pii_text
+from monitor.replay.data import SynthPost, pii_text
 
 FEEDS: dict[str, dict[str, Any]] = {
     "leaky.xml": {"count": 40, "format": "rss"},

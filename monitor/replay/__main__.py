@@ -1,11 +1,11 @@
-"""``python -m tests.mockserver --port 0``: serve on 127.0.0.1 and print the base URL."""
+"""``python -m monitor.replay --port 0``: serve on 127.0.0.1 and print the base URL."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from tests.mockserver.server import make_server
+from monitor.replay.server import make_server
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from tests.mockserver.data import SynthPost
+from monitor.replay.data import SynthPost
 
 CHANNELS: dict[str, dict[str, Any]] = {
     "leakychan": {"count": 150},
