@@ -117,10 +117,12 @@ class Engine:
         recs = default_recognizers() if recognizers is None else list(recognizers)
         self.recognizers = [r for r in recs if r.kind in self.kinds]
 
-    def candidates(self, text: str, hints: Hints = None) -> list[Candidate]:
-        """All raw candidates (before overlap resolution and score filtering)."""
+    def candidates(self, text: str, hints: Hints = None, min_score: float = 0.0) -> list[Candidate]:
+        """Raw candidates (before overlap resolution); ``min_score`` lets recognizers skip
+        work on candidates that cannot reach it."""
         langs, countries = parse_hints(hints)
         doc = Doc(text, langs, countries)
+        doc.min_score = min_score
         out: list[Candidate] = []
         for rec in self.recognizers:
             if rec.applies(doc):
@@ -131,7 +133,9 @@ class Engine:
         """Findings in ``text``, sorted by position, offsets into ``text``."""
         if not text:
             return []
-        cands = [c for c in self.candidates(text, hints) if c.score >= self.min_score]
+        cands = [
+            c for c in self.candidates(text, hints, self.min_score) if c.score >= self.min_score
+        ]
         findings = []
         for c in resolve_overlaps(cands):
             findings.append(

@@ -75,6 +75,7 @@ class Doc:
         self.languages = {lang.lower() for lang in languages}
         self.countries = {c.upper() for c in countries}
         self._claims: list[tuple[int, int]] = []
+        self.min_score = 0.0  # the engine's reporting threshold (lets recognizers skip work)
         self.cache: dict[str, Any] = {}  # per-document memo shared by recognizers
 
     @cached_property

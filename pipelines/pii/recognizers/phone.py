@@ -77,32 +77,60 @@ CONTEXT = (
 )
 
 
+_TYPES = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+
 @cache
-def _national_pattern(region: str) -> tuple[re.Pattern[str] | None, str]:
+def _national_pattern(region: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Union of the number-type patterns of every region sharing ``region``'s country code
+    (libphonenumber metadata), and its national prefix for parsing."""
     md = PhoneMetadata.metadata_for_region(region)
-    if md is None or md.general_desc is None or not md.general_desc.national_number_pattern:
-        return None, ""
-    return re.compile(md.general_desc.national_number_pattern), md.national_prefix or ""
+    if md is None:
+        return None, None
+    parts = []
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(md.country_code, (region,))
+    for other in regions:
+        omd = PhoneMetadata.metadata_for_region(other)
+        if omd is None:
+            continue
+        for name in _TYPES:
+            desc = getattr(omd, name, None)
+            if desc is not None and desc.national_number_pattern:
+                parts.append(f"(?:{desc.national_number_pattern})")
+    if not parts:
+        return None, None
+    prefix = md.national_prefix_for_parsing or md.national_prefix or ""
+    return re.compile("|".join(parts)), (re.compile(prefix) if prefix else None)
 
 
 def plausible(digits: str, region: str) -> bool:
-    """Cheap pre-check with the region's general national-number pattern (metadata)."""
+    """Cheap pre-check of a national number against the country's type patterns."""
     pattern, prefix = _national_pattern(region)
     if pattern is None:
         return True
     if pattern.fullmatch(digits):
         return True
-    return (
-        bool(prefix)
-        and digits.startswith(prefix)
-        and bool(pattern.fullmatch(digits[len(prefix) :]))
-    )
+    if prefix is None:
+        return False
+    m = prefix.match(digits)
+    return bool(m) and m.end() > 0 and bool(pattern.fullmatch(digits[m.end() :]))
 
 
 def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
     """A national number must carry the trunk prefix its country dials (``02 ...`` in France,
     ``030 ...`` in Germany); ``286 594 491`` is a share count, not a French phone number."""
-    if raw.startswith(("+", "00")):
+    if raw.startswith(("+", "00", "0", "(0")):
         return True
     national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
     want = national.lstrip("(")[:1]
@@ -153,6 +181,8 @@ class PhoneRecognizer(Recognizer):
                 continue
             if _DATE_LIKE.fullmatch(raw.strip()) or doc.claimed(m.start(), m.end()):
                 continue
+            if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
+                continue  # negative context or URL: cannot reach the reporting threshold
             if regions is None:
                 regions = regions_for(doc)
             if raw.startswith(("+", "00")):
