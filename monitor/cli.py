@@ -11,6 +11,7 @@ import click
 from monitor import __version__
 from monitor.commands.crawl import crawl
 from monitor.commands.db import db
+from monitor.commands.demo import demo
 from monitor.commands.export import export
 from monitor.commands.flagged import flagged
 from monitor.commands.review import review
@@ -61,6 +62,7 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
+cli.add_command(demo)
 cli.add_command(db)
 cli.add_command(watch)
 cli.add_command(crawl)

@@ -104,7 +104,7 @@ def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def _progress_printer(err: Console):  # type: ignore[no-untyped-def]
+def progress_printer(err: Console):  # type: ignore[no-untyped-def]
     """A callback that shows progress: a live line on a terminal, a line per account otherwise."""
     last_done = -1
 
@@ -168,7 +168,7 @@ def crawl(
     err = Console(stderr=True, highlight=False)
     progress = Progress()
     if not quiet and not as_json:
-        progress.on_change = _progress_printer(err)
+        progress.on_change = progress_printer(err)
     settings = crawl_settings(app.database_url(), **_parse_overrides(overrides))
     outcomes = run_crawls(jobs, settings, progress)
     if as_json:

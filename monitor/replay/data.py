@@ -12,6 +12,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from stdnum.fr import nir
+
 EPOCH = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 FIRST = ["Alex", "Sam", "Robin", "Kai", "Noor", "Jules", "Mika", "Wei", "Ari", "Lou"]
@@ -84,6 +86,13 @@ def us_ssn(rng: random.Random) -> str:
             return value
 
 
+def fr_nir(rng: random.Random, born: date, sex: int) -> str:
+    """A French NIR (sécurité sociale number) with its mod-97 key, written in groups."""
+    body = f"{sex}{born:%y%m}75{rng.randint(101, 120):03d}{rng.randint(1, 999):03d}"
+    key = nir.calc_check_digits(body)
+    return f"{body[0]} {body[1:3]} {body[3:5]} {body[5:7]} {body[7:10]} {body[10:13]} {key}"
+
+
 @dataclass
 class SynthPost:
     """One synthetic post, platform-neutral."""
@@ -114,7 +123,8 @@ def _sentence(rng: random.Random) -> str:
 
 
 def pii_text(rng: random.Random, variant: int) -> str:
-    """A post body that leaks synthetic personal data (one of six shapes)."""
+    """A post body that leaks synthetic personal data (one of seven shapes); phone numbers
+    are in fictional ranges (US 555-01xx, France 01 99 00 xx xx)."""
     born = date(1960 + rng.randint(0, 40), rng.randint(1, 12), rng.randint(1, 28))
     name = _name(rng)
     shapes = [
@@ -135,6 +145,10 @@ def pii_text(rng: random.Random, variant: int) -> str:
             f"北京市朝阳区示例路{rng.randint(1, 99)}号"
         ),
         lambda: f"Reminder: {name} was born on {born:%d %B %Y} and lives at {_address(rng)}.",
+        lambda: (
+            f"Voilà : {name}, NIR {fr_nir(rng, born, rng.randint(1, 2))}, "
+            f"tél. 01 99 00 {rng.randint(10, 99)} {rng.randint(10, 99)}"
+        ),
     ]
     return shapes[variant % len(shapes)]()
 
