@@ -18,12 +18,6 @@ from monitor.items import AccountStatus, Post
 
 logger = logging.getLogger(__name__)
 
-PIPELINES = {
-    "pipelines.normalise.NormalisePipeline": 100,
-    "pipelines.detect.DetectPipeline": 200,
-    "pipelines.store.StorePipeline": 300,
-}
-EXTENSIONS = {"pipelines.notify.WebhookNotifier": 500}
 DEFAULT_CONCURRENT_CRAWLS = 8
 
 
@@ -70,14 +64,12 @@ class Progress:
 
 
 def crawl_settings(db_url: str, **overrides: Any) -> Settings:
-    """Scrapy settings for monitor crawls: the project settings plus the pipelines.
+    """Scrapy settings for monitor crawls: the project settings (pipelines included).
 
     Scrapy installs no log handler of its own: the CLI's handler decides what is shown.
     """
     settings = Settings()
     settings.setmodule("monitor.settings", priority="project")
-    settings.set("ITEM_PIPELINES", PIPELINES, priority="project")
-    settings.set("EXTENSIONS", EXTENSIONS, priority="project")
     settings.set("MONITOR_DATABASE_URL", db_url, priority="cmdline")
     settings.set("LOG_ENABLED", False, priority="cmdline")
     for name, value in overrides.items():

@@ -71,3 +71,13 @@ MONITOR_ARCHIVE_CDX_LIMIT = 500
 # Scrapy >= 2.19 starts a code-execution HTTP server per crawl (like the telnet console);
 # crawls handle evidence with personal data, so it stays off.
 REMOTE_CONTROL_ENABLED = False
+
+# The pipelines (normalise -> detect -> store) and the webhook notifier, for `scrapy crawl` too.
+ITEM_PIPELINES = {
+    "pipelines.normalise.NormalisePipeline": 100,
+    "pipelines.detect.DetectPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {"pipelines.notify.WebhookNotifier": 500}
+# Newly flagged posts are POSTed here as JSON with masked values only; off when empty.
+MONITOR_WEBHOOK_URL = os.environ.get("MONITOR_WEBHOOK_URL", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -185,3 +186,49 @@ def test_bad_accounts_do_not_stop_the_others(sqlite_url, server):
     assert runs[f"{server.url}/@garbled"][1]
     assert runs[f"{server.url}/feeds/leaky.xml"] == ("ok", "")
     engine.dispose()
+
+
+def test_newly_flagged_posts_reach_the_webhook_masked(sqlite_url, server):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict] = []
+    attempts: list[int] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            attempts.append(1)
+            if len(attempts) == 1:  # the first delivery fails: it must be retried
+                self.send_response(503)
+            else:
+                received.append(json.loads(body))
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    hook = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=hook.serve_forever, daemon=True)
+    thread.start()
+    try:
+        server.reset()
+        os.environ["MONITOR_WEBHOOK_URL"] = f"http://127.0.0.1:{hook.server_port}/hook"
+        try:
+            result = crawl(sqlite_url, server, "https://t.me/leakychan", "--backfill", "40")
+        finally:
+            del os.environ["MONITOR_WEBHOOK_URL"]
+    finally:
+        hook.shutdown()
+        hook.server_close()
+    flagged = result["crawls"][0]["flagged"]
+    assert flagged > 0
+    posts = [p for body in received for p in body["posts"]]
+    assert len(posts) == flagged
+    assert len(attempts) == len(received) + 1
+    payload = json.dumps(received)
+    assert all(f["masked"] for p in posts for f in p["findings"])
+    assert all("*" in f["masked"] for p in posts for f in p["findings"])
+    assert not re.search(r"(?<!\d)\d{6}(19|20)\d{6}\d{3}[\dX](?!\d)", payload), "ID in clear"
+    assert '"text"' not in payload
