@@ -21,6 +21,7 @@ from monitor.commands.status import status
 from monitor.commands.takedown import takedown
 from monitor.commands.verify import verify
 from monitor.commands.watch import watch
+from monitor.commands.worker import worker
 from monitor.context import AppContext
 
 
@@ -74,6 +75,7 @@ cli.add_command(review)
 cli.add_command(takedown)
 cli.add_command(verify)
 cli.add_command(export)
+cli.add_command(worker)
 
 
 def main() -> None:
