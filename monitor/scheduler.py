@@ -14,6 +14,11 @@ How it works:
   ``monitor watch add/remove`` takes effect while the scheduler runs.
 - Exactly one scheduler per database: a PostgreSQL advisory lock held on a dedicated connection,
   or an ``fcntl`` lock on ``<db file>.scheduler-lock`` for SQLite.
+- With ``redis_url`` (``monitor run --redis URL``) a due account is pushed as one JSON job onto
+  the Redis queue of ``monitor.distributed`` instead, and crawled by whichever ``monitor worker``
+  claims it; the job waits until the job is done, so the no-overlap rule, intervals and jitter
+  are the same. A Redis marker per account keeps a job from being pushed twice, across
+  scheduler restarts too.
 - Stopping lets running crawls finish for ``stop_timeout`` seconds, then asks them to stop
   (SIGTERM: the crawl records itself as interrupted), then kills them; a crawl left ``running``
   is recorded as ``interrupted`` by the scheduler.
@@ -83,6 +88,11 @@ class SchedulerConfig:
     max_children: int = 2
     threads: int = 64
     crawl_command: list[str] | None = None
+    redis_url: str | None = None
+    redis_prefix: str = "monitor"
+    redis_poll_seconds: float = 0.5
+    redis_job_ttl: int = 24 * 3600
+    backfill: int = 200
 
 
 def job_id(account_id: int) -> str:
@@ -327,6 +337,15 @@ class CrawlScheduler:
         self._escalate = threading.Event()
         self._dispatcher: threading.Thread | None = None
         self.crawls_started = 0
+        self._jobs: Any = None
+        if self.config.redis_url:
+            from monitor.distributed.queue import JobQueue, connect
+
+            self._jobs = JobQueue(
+                connect(self.config.redis_url),
+                self.config.redis_prefix,
+                marker_ttl=self.config.redis_job_ttl,
+            )
 
     # lifecycle
 
@@ -334,9 +353,13 @@ class CrawlScheduler:
         """Take the lock (SchedulerLocked if another scheduler runs), then start scheduling."""
         global _active
         try:
+            if self._jobs is not None:
+                self._jobs.client.ping()
             self._lock.acquire()
         except BaseException:
             self.engine.dispose()
+            if self._jobs is not None:
+                self._jobs.client.close()
             raise
         if _active is not None:
             self._lock.release()
@@ -402,6 +425,8 @@ class CrawlScheduler:
         _active = None
         self._lock.release()
         self.engine.dispose()
+        if self._jobs is not None:
+            self._jobs.client.close()
         log.info("scheduler stopped")
 
     def __enter__(self) -> CrawlScheduler:
@@ -476,6 +501,9 @@ class CrawlScheduler:
 
     def crawl_and_wait(self, account_id: int) -> None:
         """Queue the account for the next batch and wait until its crawl is over."""
+        if self._jobs is not None:
+            self._push_and_wait(account_id)
+            return
         with self._cond:
             if self._stopping.is_set():
                 return
@@ -485,6 +513,53 @@ class CrawlScheduler:
             event = self._pending.setdefault(account_id, threading.Event())
             self._cond.notify_all()
         event.wait()
+
+    def _push_and_wait(self, account_id: int) -> None:
+        """Distributed mode: push one job for the account and wait until a worker is done
+        with it (or the scheduler stops: the job stays queued for the workers)."""
+        from monitor.distributed.queue import Job
+
+        with self._cond:
+            if self._stopping.is_set():
+                return
+            if account_id in self._in_flight:
+                log.info("account %s is still being crawled; this run is skipped", account_id)
+                return
+            self._in_flight[account_id] = threading.Event()
+        try:
+            with session_factory(self.engine)() as session:
+                account = session.get(WatchedAccount, account_id)
+                if account is None or not account.active:
+                    self._drop_job(account_id)
+                    return
+                job = Job(
+                    account_id,
+                    account.platform,
+                    account.url,
+                    dict(account.crawl_state or {}),
+                    self.config.backfill,
+                )
+            if self._jobs.submit(job):
+                self.crawls_started += 1
+                log.info("queued %s (job %s)", job.url, job.id[:8])
+                current: str | None = job.id
+            else:
+                current = self._jobs.job_of(account_id)
+                log.info("%s already has a job in Redis; waiting for it", job.url)
+            while current is not None and not self._stopping.is_set():
+                if self._stopping.wait(self.config.redis_poll_seconds):
+                    break
+                if self._jobs.job_of(account_id) != current:
+                    current = None
+        except Exception as exc:
+            log.warning(
+                "could not queue a crawl of account %s (next run retries): %s", account_id, exc
+            )
+        finally:
+            with self._cond:
+                event = self._in_flight.pop(account_id, None)
+                if event is not None:
+                    event.set()
 
     def _dispatch(self) -> None:
         while not self._stopping.is_set():

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from redis.exceptions import RedisError
 
 from monitor.context import AppContext, pass_app
 from monitor.scheduler import CRAWL_COMMAND_ENV, SchedulerConfig, SchedulerLocked, run_forever
@@ -82,6 +83,21 @@ def _logging(quiet: bool, debug: bool) -> Iterator[None]:
     hidden=True,
     help="Command a crawl batch runs (tests); `--platform P URL...` is appended.",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="MONITOR_REDIS_URL",
+    metavar="URL",
+    help="Distributed mode: push due accounts as jobs to this Redis for `monitor worker` "
+    "processes instead of crawling them here (env MONITOR_REDIS_URL).",
+)
+@click.option(
+    "--redis-prefix",
+    default="monitor",
+    show_default=True,
+    envvar="MONITOR_REDIS_PREFIX",
+    help="Prefix of the Redis keys (the same for the scheduler and its workers).",
+)
 @click.option("--kill-timeout", default=10.0, type=click.FloatRange(0), hidden=True)
 @click.option("--batch-window", default=1.0, type=click.FloatRange(0), hidden=True)
 @pass_app
@@ -93,6 +109,8 @@ def run(
     stop_timeout: float,
     reconcile_every: float,
     crawl_command: str | None,
+    redis_url: str | None,
+    redis_prefix: str,
     kill_timeout: float,
     batch_window: float,
 ) -> None:
@@ -101,6 +119,9 @@ def run(
     One scheduler per database: a second `monitor run` refuses to start. Accounts added or
     removed with `monitor watch` are picked up while it runs. A stop lets running crawls
     finish for --stop-timeout seconds, then interrupts them.
+
+    With --redis, due accounts go to a Redis queue and `monitor worker` processes (any number,
+    on any machines) crawl them into the shared PostgreSQL database.
     """
     url = app.database_url()
     try:
@@ -115,9 +136,13 @@ def run(
         max_batch=batch_size,
         max_children=max_parallel,
         crawl_command=shlex.split(crawl_command) if crawl_command else None,
+        redis_url=redis_url or None,
+        redis_prefix=redis_prefix,
     )
     with _logging(quiet, app.debug):
         try:
             run_forever(url, config)
         except SchedulerLocked as exc:
             raise click.ClickException(str(exc)) from exc
+        except RedisError as exc:
+            raise click.ClickException(f"Redis does not answer: {exc}") from exc
