@@ -109,6 +109,7 @@ def _check_redis(url: str, prefix: str) -> None:
     metavar="NAME=VALUE",
     help="Override a Scrapy setting (e.g. -s DOWNLOAD_DELAY=0), as `scrapy crawl -s` does.",
 )
+@click.option("--id", "worker_id", hidden=True, help="Worker id (default: host-pid-random).")
 @click.option("--poll", default=0.5, type=click.FloatRange(0.01), hidden=True)
 @click.option("--key-ttl", default=24 * 3600, type=click.IntRange(1), hidden=True)
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors.")
@@ -122,6 +123,7 @@ def worker(
     domain_delay: float | None,
     max_attempts: int,
     overrides: tuple[str, ...],
+    worker_id: str | None,
     poll: float,
     key_ttl: int,
     quiet: bool,
@@ -149,6 +151,8 @@ def worker(
         key_ttl=key_ttl,
         domain_delay=domain_delay,
     )
+    if worker_id:
+        config.worker_id = worker_id
     with _logging(quiet, app.debug):
         summary = run_worker(url, config, **_parse_overrides(overrides))
     click.echo(
