@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from monitor.distributed.queue import JobQueue, connect
+from monitor.distributed.queue import Job, JobQueue, connect
 from monitor.scheduler import CrawlScheduler, SchedulerConfig
 from storage.db import open_database, session_factory
 from storage.models import CrawlRun, PostVersion, StoredPost, WatchedAccount
@@ -247,3 +247,41 @@ def test_worker_killed_midway_loses_no_account(
         sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times)
     )
     assert most_in_a_second <= 1 / delay + 3, most_in_a_second
+
+
+def test_sigterm_puts_running_jobs_back(postgres_url, server, workers: Workers, redis_url, prefix):
+    server.reset()
+    wanted = [NewAccount("mastodon", f"{server.url}/@leaky", "leaky")]
+    watch(postgres_url, wanted)
+    engine = open_database(postgres_url)
+    with engine.connect() as connection:
+        account_id = connection.scalar(select(WatchedAccount.id))
+    engine.dispose()
+    client = connect(redis_url)
+    jobs = JobQueue(client, prefix)
+    try:
+        job = Job(account_id, "mastodon", wanted[0].url, backfill=200)
+        assert jobs.submit(job)
+        proc = workers.start(
+            postgres_url, "w", "--domain-delay", "0.5", "-s", "MONITOR_STORE_BATCH=5"
+        )
+        wait_for(lambda: client.llen(jobs.keys.processing("w")) == 1, 30, 0.05)
+        wait_for(lambda: sum(stored(postgres_url).values()) > 0, 30, 0.05)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, workers.log("w")
+        (raw,) = client.lrange(jobs.keys.jobs, 0, -1)
+        back = Job.loads(raw)
+        assert back.id == job.id and back.attempt == 1, "a clean stop costs no attempt"
+        assert jobs.job_of(account_id) == job.id, "the account stays marked: no second job"
+        assert not client.sismember(jobs.keys.workers, "w")
+        cut = sum(stored(postgres_url).values())
+        assert 0 < cut < 200, "the crawl was stopped midway"
+
+        workers.start(postgres_url, "w2")
+        wait_for(lambda: jobs.job_of(account_id) is None, 60)
+    finally:
+        client.close()
+    outcomes = [r.outcome for r in runs(postgres_url)[wanted[0].url]]
+    assert len(outcomes) == 2 and outcomes[-1] == "ok"
+    assert sum(stored(postgres_url).values()) == 200
+    assert "put 1 unfinished job(s) back" in workers.log("w")
