@@ -12,9 +12,10 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import Evidence, Finding, PostVersion, StoredPost, WatchedAccount
@@ -106,28 +107,83 @@ class BatchResult:
     flagged_rows: list[PostRow] = field(default_factory=list)  # the same posts, as given
 
 
-def _insert(connection: Connection, table: Any) -> Any:
-    module = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return module.insert(table)
+@dataclass(frozen=True)
+class _Statements:
+    """The statements of ``save_posts``, built once per dialect so that SQLAlchemy compiles
+    each once (its cache key stays the same) and every row only binds parameters."""
+
+    evidence: Any
+    insert_post: Any
+    find_post: Any
+    touch_post: Any
+    insert_version: Any
+    post_severity: Any
+    set_severity: Any
+    insert_findings: Any
+    # batch forms (``executemany``; rows matched back by key, not by order)
+    insert_posts: Any
+    find_posts: Any
+    insert_versions: Any
+    post_severities: Any
 
 
-def _store_evidence(connection: Connection, capture: CaptureRow) -> int:
-    digest = hashlib.sha256(capture.body).hexdigest()
-    statement = _insert(connection, Evidence).values(
-        sha256=digest,
-        request_url=capture.request_url,
-        status=capture.status,
-        headers=capture.headers,
-        body_zlib=zlib.compress(capture.body, 6),
-        size=len(capture.body),
-        captured_at=capture.captured_at,
-        last_captured_at=capture.captured_at,
-    )
-    statement = statement.on_conflict_do_update(
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> _Statements:
+    module = postgresql if dialect == "postgresql" else sqlite
+    evidence, posts = Evidence.__table__, StoredPost.__table__
+    versions, findings = PostVersion.__table__, Finding.__table__
+    upsert_evidence = module.insert(evidence)
+    upsert_evidence = upsert_evidence.on_conflict_do_update(
         index_elements=["sha256", "request_url"],
-        set_={"last_captured_at": statement.excluded.last_captured_at},
-    ).returning(Evidence.id)
-    return connection.execute(statement).scalar_one()
+        set_={"last_captured_at": upsert_evidence.excluded.last_captured_at},
+    ).returning(evidence.c.id)
+    return _Statements(
+        evidence=upsert_evidence,
+        insert_post=module.insert(posts)
+        .on_conflict_do_nothing(index_elements=["platform", "post_id"])
+        .returning(posts.c.id),
+        find_post=select(posts.c.id).where(
+            posts.c.platform == bindparam("b_platform"), posts.c.post_id == bindparam("b_post_id")
+        ),
+        touch_post=update(posts)
+        .where(posts.c.id == bindparam("b_id"), posts.c.last_seen_at < bindparam("b_seen"))
+        .values(last_seen_at=bindparam("b_seen")),
+        insert_version=module.insert(versions)
+        .on_conflict_do_nothing(index_elements=["post_id", "content_hash"])
+        .returning(versions.c.id),
+        post_severity=select(posts.c.severity).where(posts.c.id == bindparam("b_id")),
+        set_severity=update(posts)
+        .where(posts.c.id == bindparam("b_id"))
+        .values(severity=bindparam("b_severity")),
+        insert_findings=findings.insert(),
+        insert_posts=module.insert(posts)
+        .on_conflict_do_nothing(index_elements=["platform", "post_id"])
+        .returning(posts.c.id, posts.c.platform, posts.c.post_id),
+        find_posts=select(posts.c.id, posts.c.platform, posts.c.post_id).where(
+            posts.c.post_id.in_(bindparam("b_post_ids", expanding=True))
+        ),
+        insert_versions=module.insert(versions)
+        .on_conflict_do_nothing(index_elements=["post_id", "content_hash"])
+        .returning(versions.c.id, versions.c.post_id, versions.c.content_hash),
+        post_severities=select(posts.c.id, posts.c.severity).where(
+            posts.c.id.in_(bindparam("b_ids", expanding=True))
+        ),
+    )
+
+
+def _store_evidence(connection: Connection, statements: _Statements, capture: CaptureRow) -> int:
+    digest = hashlib.sha256(capture.body).hexdigest()
+    parameters = {
+        "sha256": digest,
+        "request_url": capture.request_url,
+        "status": capture.status,
+        "headers": capture.headers,
+        "body_zlib": zlib.compress(capture.body, 6),
+        "size": len(capture.body),
+        "captured_at": capture.captured_at,
+        "last_captured_at": capture.captured_at,
+    }
+    return connection.execute(statements.evidence, parameters).scalar_one()
 
 
 def _account_ids(connection: Connection, urls: set[str]) -> dict[str, int]:
@@ -137,97 +193,228 @@ def _account_ids(connection: Connection, urls: set[str]) -> dict[str, int]:
     return {url: account_id for url, account_id in rows}
 
 
-def _upsert_post(connection: Connection, row: PostRow, account_id: int | None) -> tuple[int, bool]:
-    """The post's id, and whether this call created it."""
+def _post_values(row: PostRow, account_id: int | None, severity: str | None) -> dict[str, Any]:
+    return {
+        "account_id": account_id,
+        "account_url": row.account_url,
+        "platform": row.platform,
+        "post_id": row.post_id,
+        "url": row.url,
+        "posted_at": row.posted_at,
+        "first_seen_at": row.captured_at,
+        "last_seen_at": row.captured_at,
+        "source": row.source,
+        "archive_timestamp": row.archive_timestamp,
+        "language": row.language,
+        "severity": severity,
+    }
+
+
+def _version_values(
+    post_id: int, row: PostRow, content_hash: str, evidence_id: int | None
+) -> dict[str, Any]:
+    return {
+        "post_id": post_id,
+        "content_hash": content_hash,
+        "text": row.text,
+        "content_warning": row.content_warning,
+        "alt_texts": row.alt_texts,
+        "quoted_text": row.quoted_text,
+        "raw": row.raw,
+        "captured_at": row.captured_at,
+        "evidence_id": evidence_id,
+    }
+
+
+def _upsert_post(
+    connection: Connection,
+    statements: _Statements,
+    row: PostRow,
+    account_id: int | None,
+    severity: str | None,
+) -> tuple[int, bool]:
+    """The post's id, and whether this call created it (with ``severity``: a new post's
+    first version is always new, so its severity is that version's)."""
     inserted = connection.execute(
-        _insert(connection, StoredPost)
-        .values(
-            account_id=account_id,
-            account_url=row.account_url,
-            platform=row.platform,
-            post_id=row.post_id,
-            url=row.url,
-            posted_at=row.posted_at,
-            first_seen_at=row.captured_at,
-            last_seen_at=row.captured_at,
-            source=row.source,
-            archive_timestamp=row.archive_timestamp,
-            language=row.language,
-        )
-        .on_conflict_do_nothing(index_elements=["platform", "post_id"])
-        .returning(StoredPost.id)
+        statements.insert_post, _post_values(row, account_id, severity)
     ).scalar()
     if inserted is not None:
         return inserted, True
     post_id = connection.execute(
-        select(StoredPost.id).where(
-            StoredPost.platform == row.platform, StoredPost.post_id == row.post_id
-        )
+        statements.find_post, {"b_platform": row.platform, "b_post_id": row.post_id}
     ).scalar_one()
-    connection.execute(
-        update(StoredPost)
-        .where(StoredPost.id == post_id, StoredPost.last_seen_at < row.captured_at)
-        .values(last_seen_at=row.captured_at)
-    )
+    connection.execute(statements.touch_post, {"b_id": post_id, "b_seen": row.captured_at})
     return post_id, False
 
 
 def _insert_version(
-    connection: Connection, post_id: int, row: PostRow, evidence_id: int | None
+    connection: Connection,
+    statements: _Statements,
+    post_id: int,
+    row: PostRow,
+    evidence_id: int | None,
 ) -> int | None:
     """The new version's id, or None when this content was already stored."""
     return connection.execute(
-        _insert(connection, PostVersion)
-        .values(
-            post_id=post_id,
-            content_hash=row.content_hash(),
-            text=row.text,
-            content_warning=row.content_warning,
-            alt_texts=row.alt_texts,
-            quoted_text=row.quoted_text,
-            raw=row.raw,
-            captured_at=row.captured_at,
-            evidence_id=evidence_id,
-        )
-        .on_conflict_do_nothing(index_elements=["post_id", "content_hash"])
-        .returning(PostVersion.id)
+        statements.insert_version, _version_values(post_id, row, row.content_hash(), evidence_id)
     ).scalar()
 
 
+def _capture_key(capture: CaptureRow) -> tuple[Any, ...]:
+    """Captures of one response (the posts of one page) share a key within a batch: same
+    request, time and body object (the rows keep the bodies alive, so ids are not reused)."""
+    return (capture.request_url, capture.status, capture.captured_at, id(capture.body))
+
+
 def save_posts(engine: Engine, rows: Sequence[PostRow]) -> BatchResult:
-    """Store a batch of posts in one transaction; posts seen before only update last_seen_at."""
+    """Store a batch of posts in one transaction; posts seen before only update last_seen_at.
+
+    A batch of distinct posts (the usual case: a crawl yields each post once) is written with
+    a few ``executemany`` statements for the whole batch; a batch naming a post twice is
+    written row by row, in order, so that the later row sees what the earlier one wrote.
+    Both give the same rows, ids and result.
+    """
     result = BatchResult(posts_seen=len(rows))
     if not rows:
         return result
     with engine.begin() as connection:
+        statements = _statements(connection.dialect.name)
         accounts = _account_ids(connection, {row.account_url for row in rows})
-        evidence_ids: dict[int, int] = {}
-        for row in rows:
-            evidence_id = None
-            if row.capture is not None:
-                key = id(row.capture)
-                if key not in evidence_ids:
-                    evidence_ids[key] = _store_evidence(connection, row.capture)
-                evidence_id = evidence_ids[key]
-            post_id, created = _upsert_post(connection, row, accounts.get(row.account_url))
-            result.new_posts += created
-            version_id = _insert_version(connection, post_id, row, evidence_id)
-            if version_id is None:
-                continue
-            result.new_versions += 1
-            if row.findings:
-                connection.execute(
-                    _insert(connection, Finding),
-                    [{"version_id": version_id, **vars(f)} for f in row.findings],
-                )
-            severity = severity_of([f.kind for f in row.findings])
-            previous = connection.execute(
-                select(StoredPost.severity).where(StoredPost.id == post_id)
-            ).scalar_one()
-            connection.execute(
-                update(StoredPost).where(StoredPost.id == post_id).values(severity=severity)
-            )
-            if severity is not None and previous is None:
-                result.newly_flagged.append(post_id)
-                result.flagged_rows.append(row)
+        evidence_ids = _evidence_ids(connection, statements, rows)
+        if len({(row.platform, row.post_id) for row in rows}) == len(rows):
+            _save_distinct(connection, statements, rows, accounts, evidence_ids, result)
+        else:
+            _save_in_order(connection, statements, rows, accounts, evidence_ids, result)
     return result
+
+
+def _evidence_ids(
+    connection: Connection, statements: _Statements, rows: Sequence[PostRow]
+) -> list[int | None]:
+    """The evidence row of each post's capture (stored once per page response and batch)."""
+    by_key: dict[tuple[Any, ...], int] = {}
+    ids: list[int | None] = []
+    for row in rows:
+        if row.capture is None:
+            ids.append(None)
+            continue
+        key = _capture_key(row.capture)
+        if key not in by_key:
+            by_key[key] = _store_evidence(connection, statements, row.capture)
+        ids.append(by_key[key])
+    return ids
+
+
+def _save_in_order(
+    connection: Connection,
+    statements: _Statements,
+    rows: Sequence[PostRow],
+    accounts: dict[str, int],
+    evidence_ids: list[int | None],
+    result: BatchResult,
+) -> None:
+    finding_rows: list[dict[str, Any]] = []
+    for row, evidence_id in zip(rows, evidence_ids, strict=True):
+        severity = severity_of([f.kind for f in row.findings])
+        post_id, created = _upsert_post(
+            connection, statements, row, accounts.get(row.account_url), severity
+        )
+        result.new_posts += created
+        version_id = _insert_version(connection, statements, post_id, row, evidence_id)
+        if version_id is None:
+            continue
+        result.new_versions += 1
+        finding_rows += [{"version_id": version_id, **vars(f)} for f in row.findings]
+        if created:
+            previous = None  # inserted just now, with ``severity`` already
+        else:
+            previous = connection.execute(statements.post_severity, {"b_id": post_id}).scalar_one()
+            connection.execute(statements.set_severity, {"b_id": post_id, "b_severity": severity})
+        if severity is not None and previous is None:
+            result.newly_flagged.append(post_id)
+            result.flagged_rows.append(row)
+    if finding_rows:
+        connection.execute(statements.insert_findings, finding_rows)
+
+
+def _chunks(values: list[Any], size: int = 500) -> list[list[Any]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _save_distinct(
+    connection: Connection,
+    statements: _Statements,
+    rows: Sequence[PostRow],
+    accounts: dict[str, int],
+    evidence_ids: list[int | None],
+    result: BatchResult,
+) -> None:
+    """``save_posts`` for rows that are all different posts, statement by statement for the
+    whole batch: insert the new posts, touch the known ones, insert the new versions, then
+    severities and findings."""
+    severities = [severity_of([f.kind for f in row.findings]) for row in rows]
+    inserted = connection.execute(
+        statements.insert_posts,
+        [
+            _post_values(row, accounts.get(row.account_url), severity)
+            for row, severity in zip(rows, severities, strict=True)
+        ],
+    )
+    post_ids = {(platform, post_id): id_ for id_, platform, post_id in inserted}
+    created = [(row.platform, row.post_id) in post_ids for row in rows]
+    known = [row for row, new in zip(rows, created, strict=True) if not new]
+    if known:
+        wanted = {(row.platform, row.post_id) for row in known}
+        for chunk in _chunks(sorted({row.post_id for row in known})):
+            for id_, platform, post_id in connection.execute(
+                statements.find_posts, {"b_post_ids": chunk}
+            ):
+                if (platform, post_id) in wanted:
+                    post_ids[(platform, post_id)] = id_
+        connection.execute(
+            statements.touch_post,
+            [
+                {"b_id": post_ids[(row.platform, row.post_id)], "b_seen": row.captured_at}
+                for row in known
+            ],
+        )
+    ids = [post_ids[(row.platform, row.post_id)] for row in rows]
+    hashes = [row.content_hash() for row in rows]
+    versions = connection.execute(
+        statements.insert_versions,
+        [
+            _version_values(post_id, row, content_hash, evidence_id)
+            for post_id, row, content_hash, evidence_id in zip(
+                ids, rows, hashes, evidence_ids, strict=True
+            )
+        ],
+    )
+    version_ids = {(post_id, content_hash): id_ for id_, post_id, content_hash in versions}
+    # Severity before this batch of the known posts that got a new version.
+    changed = [
+        post_id
+        for post_id, content_hash, new in zip(ids, hashes, created, strict=True)
+        if not new and (post_id, content_hash) in version_ids
+    ]
+    previous: dict[int, str | None] = {}
+    for chunk in _chunks(changed):
+        previous.update(connection.execute(statements.post_severities, {"b_ids": chunk}).all())
+    updates, finding_rows = [], []
+    result.new_posts = sum(created)
+    for row, post_id, content_hash, new, severity in zip(
+        rows, ids, hashes, created, severities, strict=True
+    ):
+        version_id = version_ids.get((post_id, content_hash))
+        if version_id is None:
+            continue
+        result.new_versions += 1
+        finding_rows += [{"version_id": version_id, **vars(f)} for f in row.findings]
+        if not new:
+            updates.append({"b_id": post_id, "b_severity": severity})
+        if severity is not None and previous.get(post_id) is None:
+            result.newly_flagged.append(post_id)
+            result.flagged_rows.append(row)
+    if updates:
+        connection.execute(statements.set_severity, updates)
+    if finding_rows:
+        connection.execute(statements.insert_findings, finding_rows)
