@@ -160,6 +160,62 @@ class Doc:
         i = bisect.bisect_right(self._claims, (start, len(self.text) + 1))
         return any(s <= start and end <= e for s, e in self._claims[max(0, i - 3) : i])
 
+    def _word_index(self, words: tuple[str, ...]) -> tuple[list[int], list[int], list[int]]:
+        """Every occurrence (overlapping ones too) of ``words`` in :attr:`lower`, sorted by end:
+        (ends, starts, flags) with flag bit 1 = glued to an ASCII letter on the left, bit 2 =
+        on the right (see :func:`find_word`). Built once per document and word list."""
+        entry = self.cache.get(id(words))
+        if entry is not None and entry[0] is words:
+            return entry[1]
+        low = self.lower
+        n = len(low)
+        occ: list[tuple[int, int, int]] = []
+        regex, by_first = _word_regex(words)
+        m = regex.search(low)
+        while m is not None:
+            pos = m.start()
+            for word, check_start, check_end in by_first[low[pos]]:
+                if not low.startswith(word, pos):
+                    continue
+                end = pos + len(word)
+                flag = 0
+                if check_start and pos > 0 and _is_ascii_letter(low[pos - 1]):
+                    flag = 1
+                if check_end and end < n and _is_ascii_letter(low[end]):
+                    flag |= 2
+                occ.append((end, pos, flag))
+            m = regex.search(low, pos + 1)
+        occ.sort()
+        index = ([o[0] for o in occ], [o[1] for o in occ], [o[2] for o in occ])
+        self.cache[id(words)] = (words, index)
+        return index
+
+    def find_word(self, lo: int, hi: int, words: tuple[str, ...]) -> int:
+        """``find_word(self.lower[lo:hi], words)`` without slicing or rescanning: the end of
+        the last word of ``words`` inside the window, relative to ``lo``, or -1."""
+        lo = max(0, lo)
+        hi = min(hi, len(self.text))
+        ends, starts, flags = self._word_index(words)
+        i = bisect.bisect_right(ends, hi) - 1
+        while i >= 0:
+            end = ends[i]
+            if end - lo <= 0:
+                break
+            start = starts[i]
+            flag = flags[i]
+            if start >= lo and (not flag & 1 or start == lo) and (not flag & 2 or end == hi):
+                return end - lo
+            i -= 1
+        return -1
+
+    def word_before(self, start: int, size: int, words: tuple[str, ...]) -> int:
+        """``find_word(self.window_before(start, size), words)``."""
+        return self.find_word(start - size, start, words)
+
+    def word_after(self, end: int, size: int, words: tuple[str, ...]) -> int:
+        """``find_word(self.window_after(end, size), words)``."""
+        return self.find_word(end, end + size, words)
+
     def window_before(self, start: int, size: int) -> str:
         return self.lower[max(0, start - size) : start]
 
@@ -173,6 +229,38 @@ def _word_specs(words: tuple[str, ...]) -> tuple[tuple[str, bool, bool], ...]:
         (w, w[0].isascii() and w[0].isalnum(), w[-1].isascii() and w[-1].isalnum())
         for w in sorted(set(words), key=len, reverse=True)
     )
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+@lru_cache(maxsize=512)
+def _word_regex(
+    words: tuple[str, ...],
+) -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, bool, bool], ...]]]:
+    """A trie-shaped regex finding where any of ``words`` starts, and the words by first
+    character (to list every word starting there, overlapping ones included)."""
+    specs = [s for s in _word_specs(words) if s[0]]
+    by_first: dict[str, list[tuple[str, bool, bool]]] = {}
+    for spec in specs:
+        by_first.setdefault(spec[0][0], []).append(spec)
+    pattern = _trie_pattern([s[0] for s in specs]) or "(?!)"
+    return re.compile(pattern), {k: tuple(v) for k, v in by_first.items()}
 
 
 def _is_ascii_letter(ch: str) -> bool:

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc, find_word
+from pipelines.pii.text import Doc
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
@@ -103,8 +103,10 @@ class AddressRecognizer(Recognizer):
             while end > start and text[end - 1] in " ,\n\t":
                 end -= 1
             score = self.full_score if self.full(m) else self.base_score
-            before = doc.window_before(start, 24)
-            if find_word(before, self.context) != -1 or find_word(before, COMMON_CONTEXT) != -1:
+            if (
+                doc.word_before(start, 24, self.context) != -1
+                or doc.word_before(start, 24, COMMON_CONTEXT) != -1
+            ):
                 score = max(score, self.context_score)
             if doc.url_spans and doc.in_url(start, end):
                 score -= 0.6

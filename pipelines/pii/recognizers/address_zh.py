@@ -17,7 +17,7 @@ from functools import cache
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc, find_word
+from pipelines.pii.text import Doc
 
 ANCHOR = re.compile(
     r"(?:路|街|道|巷|弄|胡同|里|村|段|组)\s?(?:\d{1,5}(?:[-之]\d{1,4})?\s?[号號](?:院|楼)?"
@@ -124,7 +124,7 @@ class ChineseAddressRecognizer(Recognizer):
             last_end = end
             value = re.sub(r"\s+", "", text[start:end])
             base = 0.85 if has_admin else self.base_score
-            ctx = find_word(doc.window_before(start, 16), CONTEXT) != -1
+            ctx = doc.word_before(start, 16, CONTEXT) != -1
             score = 0.95 if ctx else base
             if doc.url_spans and doc.in_url(start, end):
                 score -= 0.6

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.text import Doc, Span, find_word
+from pipelines.pii.text import Doc, Span
 
 NEGATIVE_WORDS = (
     "order",
@@ -123,14 +123,11 @@ class Recognizer:
     ) -> float:
         base = self.base_score if base is None else base
         with_context = self.context_score if with_context is None else with_context
-        before = doc.window_before(start, CONTEXT_BEFORE)
-        pos = find_word(before, self.context_words())
-        if (
-            pos == -1
-            and find_word(doc.window_after(end, CONTEXT_AFTER), self.context_words()) != -1
-        ):
-            pos = len(before)
-        neg = find_word(before, self.negative) if self.negative else -1
+        words = self.context_words()
+        pos = doc.word_before(start, CONTEXT_BEFORE, words)
+        if pos == -1 and doc.word_after(end, CONTEXT_AFTER, words) != -1:
+            pos = start - max(0, start - CONTEXT_BEFORE)  # the length of the window before
+        neg = doc.word_before(start, CONTEXT_BEFORE, self.negative) if self.negative else -1
         score = with_context if pos != -1 else base
         if neg != -1 and neg > pos:
             score -= NEGATIVE_PENALTY

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers._dates import make_date
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc, find_word
+from pipelines.pii.text import Doc
 
 MONTHS = {
     # English
@@ -137,8 +137,7 @@ class DateOfBirthRecognizer(Recognizer):
             date = self.parse(m, doc)
             if date is None or (today - date).days < 365:
                 continue
-            window = doc.lower[lo:start]
-            if find_word(window, CONTEXT) == -1:
+            if doc.find_word(lo, start, CONTEXT) == -1:
                 continue
             score = self.context_score if not m.group("cy") else 0.8
             yield Candidate(

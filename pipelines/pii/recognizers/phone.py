@@ -127,6 +127,28 @@ def plausible(digits: str, region: str) -> bool:
     return bool(m) and m.end() > 0 and bool(pattern.fullmatch(digits[m.end() :]))
 
 
+@cache
+def _dialling_prefixes(region: str) -> tuple[re.Pattern[str] | None, str]:
+    """The region's international (IDD) prefix pattern and country code (metadata)."""
+    md = PhoneMetadata.metadata_for_region(region)
+    if md is None:
+        return None, ""
+    idd = re.compile(md.international_prefix) if md.international_prefix else None
+    return idd, str(md.country_code)
+
+
+def may_hold_number(digits: str, region: str) -> bool:
+    """Whether an unbroken run of digits can parse as a valid number of ``region``: it must
+    start with the region's IDD prefix or country code, or be :func:`plausible` as a national
+    number. (An unbroken run cannot be split, so this is all the matcher could find.)"""
+    idd, country_code = _dialling_prefixes(region)
+    if idd is None:
+        return True
+    if idd.match(digits) or digits.startswith(country_code):
+        return True
+    return plausible(digits, region)
+
+
 def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
     """A national number must carry the trunk prefix its country dials (``02 ...`` in France,
     ``030 ...`` in Germany); ``286 594 491`` is a share count, not a French phone number."""
@@ -206,7 +228,10 @@ class PhoneRecognizer(Recognizer):
             if found or len(digits) < 18:
                 continue
             # Several numbers run together: let the matcher split the window.
+            unbroken = raw.isdigit()
             for region in regions:
+                if unbroken and not may_hold_number(digits, region):
+                    continue
                 for pm in PhoneNumberMatcher(raw, region, leniency=Leniency.VALID, max_tries=8):
                     found = True
                     yield self._emit(doc, m.start() + pm.start, m.start() + pm.end, pm.number)
