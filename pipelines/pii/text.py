@@ -47,6 +47,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
+_DIGIT_RUN = re.compile(r"\d+")
 
 MAX_GROUPS = 7
 MIN_SPAN = 8
@@ -85,6 +86,11 @@ class Doc:
     @cached_property
     def digit_count(self) -> int:
         return sum(self.folded.count(d) for d in "0123456789")
+
+    @cached_property
+    def max_digit_run(self) -> int:
+        """Length of the longest run of digits (``\\d``, any script)."""
+        return max(map(len, _DIGIT_RUN.findall(self.folded)), default=0)
 
     @cached_property
     def has_han(self) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import ID_WORDS, Recognizer
+from pipelines.pii.shape import min_digit_run
 from pipelines.pii.text import Doc
 
 _B = r"(?<![0-9A-Za-z])"
@@ -122,9 +123,10 @@ class StdnumIdRecognizer(Recognizer):
         self.regex = re.compile(f"{_B}(?:{spec.pattern}){_E}")
         self.min_digits = 7  # type: ignore[misc]
         self.words = frozenset(self.context)
+        self.min_run = min_digit_run(self.regex.pattern)
 
     def applies(self, doc: Doc) -> bool:
-        if doc.digit_count < self.min_digits:
+        if doc.digit_count < self.min_digits or doc.max_digit_run < self.min_run:
             return False
         if self.spec.base >= 0.5:
             return True
@@ -132,31 +134,103 @@ class StdnumIdRecognizer(Recognizer):
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         for m in self.regex.finditer(doc.folded):
-            raw = m.group()
-            try:
-                compact = self.module.compact(raw)
-                valid = self.module.is_valid(compact)
-            except Exception:
-                continue
-            if not valid:
-                continue
-            compact = compact.upper()
-            text = doc.folded
-            s, e = m.span()
-            glued = (e + 1 < len(text) and text[e] in " -" and text[e + 1].isdigit()) or (
-                s >= 2 and text[s - 1] in " -" and text[s - 2].isdigit()
-            )
-            yield self.candidate(
-                doc,
-                m.start(),
-                m.end(),
-                compact,
-                _details(self.module, compact),
-                base=self.spec.base,
-                with_context=self.spec.with_context,
-                bonus=-0.3 if glued else 0.0,
-            )
+            cand = self.check(doc, m.start(), m.end())
+            if cand is not None:
+                yield cand
+
+    def check(self, doc: Doc, s: int, e: int) -> Candidate | None:
+        """The candidate for a pattern match at ``s:e`` if the number validates."""
+        text = doc.folded
+        try:
+            compact = self.module.compact(text[s:e])
+            valid = self.module.is_valid(compact)
+        except Exception:
+            return None
+        if not valid:
+            return None
+        compact = compact.upper()
+        glued = (e + 1 < len(text) and text[e] in " -" and text[e + 1].isdigit()) or (
+            s >= 2 and text[s - 1] in " -" and text[s - 2].isdigit()
+        )
+        return self.candidate(
+            doc,
+            s,
+            e,
+            compact,
+            _details(self.module, compact),
+            base=self.spec.base,
+            with_context=self.spec.with_context,
+            bonus=-0.3 if glued else 0.0,
+        )
 
 
-def recognizers() -> list[StdnumIdRecognizer]:
-    return [StdnumIdRecognizer(s) for s in SCHEMES]
+class StdnumIdsRecognizer(Recognizer):
+    """All rows of :data:`SCHEMES` in one pass over the text.
+
+    One alternation of every row's pattern finds the positions where some row matches; its
+    empty marker groups tell which row, and the alternation of the rows after it is tried at
+    the same position for the others. Each row keeps ``finditer`` semantics (its matches do
+    not overlap each other), and candidates come out row by row, as separate recognizers
+    would give them.
+    """
+
+    kind = "national_id"
+    scheme = "national_id"
+    min_digits = 7
+
+    def __init__(self, schemes: tuple[Scheme, ...] = SCHEMES) -> None:
+        self.rows = [StdnumIdRecognizer(s) for s in schemes]
+        for row in self.rows:
+            if re.compile(row.spec.pattern).groups:
+                raise ValueError(f"{row.scheme}: use non-capturing groups in the pattern")
+        self._gates = [(r.min_run, r.spec.base >= 0.5, r.words) for r in self.rows]
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+        """Alternation of ``patterns`` (a marker group ends each alternative)."""
+        alts = "|".join(f"(?:{p}){_E}()" for p in patterns)
+        return re.compile(f"{_B}(?=[0-9A-Za-z])(?:{alts})")
+
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        longest = doc.max_digit_run
+        present = _words_present(doc) if longest >= 3 else set()
+        rows = [
+            row
+            for row, (min_run, strong, words) in zip(self.rows, self._gates, strict=True)
+            if longest >= min_run and (strong or not words.isdisjoint(present))
+        ]
+        if not rows:
+            return
+        n = len(rows)
+        patterns = tuple(row.spec.pattern for row in rows)
+        spans: list[list[tuple[int, int]]] = [[] for _ in rows]
+        free = [0] * n  # a row's next match starts at or after its previous match's end
+        text = doc.folded
+        search = self._alternation(patterns).search
+        m = search(text)
+        while m is not None:
+            pos = m.start()
+            k = m.lastindex - 1  # type: ignore[operator]
+            end = m.end()
+            while True:
+                if pos >= free[k]:
+                    spans[k].append((pos, end))
+                    free[k] = end
+                if k + 1 >= n:
+                    break
+                nxt = self._alternation(patterns[k + 1 :]).match(text, pos)
+                if nxt is None:
+                    break
+                k += nxt.lastindex  # type: ignore[operator]
+                end = nxt.end()
+            m = search(text, pos + 1)
+        for row, found in zip(rows, spans, strict=True):
+            for s, e in found:
+                cand = row.check(doc, s, e)
+                if cand is not None:
+                    yield cand
+
+
+def recognizers() -> list[Recognizer]:
+    return [StdnumIdsRecognizer()]
