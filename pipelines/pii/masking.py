@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+# Exactly the characters ``str.isalnum`` accepts: re's word class is isalnum() or "_".
+_MASKED = re.compile(r"[^\W_]")
+
 
 def _is_masked_char(ch: str) -> bool:
     return ch.isalnum()
@@ -9,14 +14,20 @@ def _is_masked_char(ch: str) -> bool:
 
 def mask_keep(raw: str, keep_start: int = 2, keep_end: int = 2) -> str:
     """Replace letters/digits/ideographs with ``*`` except the first/last few; keep separators."""
-    positions = [i for i, ch in enumerate(raw) if _is_masked_char(ch)]
-    n = len(positions)
+    n = len(_MASKED.findall(raw))
     if n <= keep_start + keep_end:
         keep_start, keep_end = (0, 1) if n > 2 else (0, 0)
-    keep = set(positions[:keep_start]) | set(positions[n - keep_end :] if keep_end else [])
-    return "".join(
-        ch if (i in keep or not _is_masked_char(ch)) else "*" for i, ch in enumerate(raw)
-    )
+    head = 0  # raw[:head] holds the first keep_start masked-class characters, kept
+    if keep_start:
+        found = _MASKED.finditer(raw)
+        for _ in range(keep_start):
+            head = next(found).end()
+    tail = len(raw)  # raw[tail:] holds the last keep_end ones, kept
+    if keep_end:
+        found = _MASKED.finditer(raw[::-1])
+        for _ in range(keep_end):
+            tail = len(raw) - next(found).end()
+    return raw[:head] + _MASKED.sub("*", raw[head:tail]) + raw[tail:]
 
 
 def mask_email(raw: str) -> str:

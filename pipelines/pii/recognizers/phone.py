@@ -40,6 +40,7 @@ _CANDIDATE = re.compile(
     r"(?<![0-9A-Za-z+])(?<!\d[ .\-/])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])(?![ .\-/]?\d)"
 )
+_NON_DIGIT = re.compile(r"\D")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 
 CONTEXT = (
@@ -198,7 +199,8 @@ class PhoneRecognizer(Recognizer):
         text = doc.folded
         for m in _CANDIDATE.finditer(text):
             raw = m.group()
-            digits = "".join(ch for ch in raw.split("x")[0].split("#")[0] if ch.isdigit())
+            # raw holds \d digits, separators and an extension: \D drops all but the digits
+            digits = _NON_DIGIT.sub("", raw.split("x")[0].split("#")[0])
             if len(digits) < 7 or len(digits) > 30:
                 continue
             if _DATE_LIKE.fullmatch(raw.strip()) or doc.claimed(m.start(), m.end()):
