@@ -22,8 +22,13 @@ _FOLD[0x00B7] = 0x2E  # middle dot
 del _FOLD[0xFF5E]  # keep the full-width tilde (used as "to" in ranges)
 
 
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
+
+
 def fold(text: str) -> str:
     """Width-fold ``text`` without changing its length."""
+    if text.isascii() or _FOLDABLE.search(text) is None:
+        return text  # nothing to fold (str.translate costs a dict lookup per character)
     return text.translate(_FOLD)
 
 
@@ -237,7 +242,9 @@ def _word_specs(words: tuple[str, ...]) -> tuple[tuple[str, bool, bool], ...]:
     )
 
 
-def _trie_pattern(words: list[str]) -> str:
+def trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie (no backtracking over siblings);
+    at a position it matches the longest word starting there."""
     trie: dict[str, Any] = {}
     for word in words:
         node = trie
@@ -265,7 +272,7 @@ def _word_regex(
     by_first: dict[str, list[tuple[str, bool, bool]]] = {}
     for spec in specs:
         by_first.setdefault(spec[0][0], []).append(spec)
-    pattern = _trie_pattern([s[0] for s in specs]) or "(?!)"
+    pattern = trie_pattern([s[0] for s in specs]) or "(?!)"
     return re.compile(pattern), {k: tuple(v) for k, v in by_first.items()}
 
 

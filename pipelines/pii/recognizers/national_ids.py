@@ -19,7 +19,7 @@ from typing import Any
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import ID_WORDS, Recognizer
 from pipelines.pii.shape import min_digit_run
-from pipelines.pii.text import Doc
+from pipelines.pii.text import Doc, trie_pattern
 
 _B = r"(?<![0-9A-Za-z])"
 _E = r"(?![0-9A-Za-z])"
@@ -78,7 +78,8 @@ SCHEMES: tuple[Scheme, ...] = (
 @lru_cache(maxsize=1)
 def _all_words_regex() -> re.Pattern[str]:
     words = {w for s in SCHEMES for w in s.context} | set(ID_WORDS)
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    # Trie-shaped: at each position the longest word, as a longest-first alternation would.
+    return re.compile(trie_pattern(sorted(words)))
 
 
 def _words_present(doc: Doc) -> set[str]:
@@ -184,48 +185,55 @@ class StdnumIdsRecognizer(Recognizer):
             if re.compile(row.spec.pattern).groups:
                 raise ValueError(f"{row.scheme}: use non-capturing groups in the pattern")
         self._gates = [(r.min_run, r.spec.base >= 0.5, r.words) for r in self.rows]
+        # Two fixed row sets keep the number of compiled alternations small: the rows
+        # reported without context, and all rows (when some context word is present).
+        self._strong = tuple(i for i, r in enumerate(self.rows) if r.spec.base >= 0.5)
+        self._weak = tuple(i for i, r in enumerate(self.rows) if r.spec.base < 0.5)
+        self._all = tuple(range(len(self.rows)))
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
 
-    @staticmethod
-    @lru_cache(maxsize=1024)
-    def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
-        """Alternation of ``patterns`` (a marker group ends each alternative)."""
-        alts = "|".join(f"(?:{p}){_E}()" for p in patterns)
-        return re.compile(f"{_B}(?=[0-9A-Za-z])(?:{alts})")
+    def _alternation(self, rows: tuple[int, ...]) -> re.Pattern[str]:
+        """Alternation of the patterns of ``rows`` (a marker group ends each alternative)."""
+        regex = self._compiled.get(rows)
+        if regex is None:
+            alts = "|".join(f"(?:{self.rows[i].spec.pattern}){_E}()" for i in rows)
+            regex = self._compiled[rows] = re.compile(f"{_B}(?=[0-9A-Za-z])(?:{alts})")
+        return regex
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         longest = doc.max_digit_run
         present = _words_present(doc) if longest >= 3 else set()
-        rows = [
-            row
-            for row, (min_run, strong, words) in zip(self.rows, self._gates, strict=True)
-            if longest >= min_run and (strong or not words.isdisjoint(present))
+        active = [
+            longest >= min_run and (strong or not words.isdisjoint(present))
+            for min_run, strong, words in self._gates
         ]
-        if not rows:
+        if not any(active):
             return
-        n = len(rows)
-        patterns = tuple(row.spec.pattern for row in rows)
-        spans: list[list[tuple[int, int]]] = [[] for _ in rows]
-        free = [0] * n  # a row's next match starts at or after its previous match's end
+        order = self._all if any(active[i] for i in self._weak) else self._strong
+        n = len(order)
+        spans: list[list[tuple[int, int]]] = [[] for _ in self.rows]
+        free = [0] * len(self.rows)  # a row's next match starts after its previous match
         text = doc.folded
-        search = self._alternation(patterns).search
+        search = self._alternation(order).search
         m = search(text)
         while m is not None:
             pos = m.start()
-            k = m.lastindex - 1  # type: ignore[operator]
+            k = m.lastindex - 1  # type: ignore[operator]  # index into order
             end = m.end()
             while True:
-                if pos >= free[k]:
-                    spans[k].append((pos, end))
-                    free[k] = end
+                row = order[k]
+                if active[row] and pos >= free[row]:
+                    spans[row].append((pos, end))
+                    free[row] = end
                 if k + 1 >= n:
                     break
-                nxt = self._alternation(patterns[k + 1 :]).match(text, pos)
+                nxt = self._alternation(order[k + 1 :]).match(text, pos)
                 if nxt is None:
                     break
                 k += nxt.lastindex  # type: ignore[operator]
                 end = nxt.end()
             m = search(text, pos + 1)
-        for row, found in zip(rows, spans, strict=True):
+        for row, found in zip(self.rows, spans, strict=True):
             for s, e in found:
                 cand = row.check(doc, s, e)
                 if cand is not None:
