@@ -69,28 +69,43 @@ def test_empty_text() -> None:
     assert ENGINE.scan("") == []
 
 
-ADVERSARIAL = [
+# 1 MB strings that hold nothing to report: well under a second.
+NON_MATCHING = [
+    "a@" * 500_000,
+    "号" * 1_000_000,
+    "rue " * 250_000,
+    "+(" * 500_000,
+]
+# 1 MB strings made of digits or packed with real matches (40,000 valid IDs, 66,000
+# addresses, 50,000 cards): every match is validated, scored, masked and fingerprinted.
+# They take 0.5-3.5 s on a shared 2-vCPU VM; the bound leaves room for a loaded machine.
+DENSE = [
     "1" * 1_000_000,
     "1 " * 500_000,
     "1-" * 500_000,
-    "a@" * 500_000,
-    "号" * 1_000_000,
     "路1号" * 333_333,
     "12 Main Street " * 66_000,
-    "rue " * 250_000,
     "4111 1111 1111 1111 " * 50_000,
     ("身份证 440305198506123216 " * 40_000)[:1_000_000],
     "Aa1 " * 250_000,
-    "+(" * 500_000,
 ]
+ADVERSARIAL = NON_MATCHING + DENSE
 
 
-@pytest.mark.parametrize("text", ADVERSARIAL, ids=lambda t: repr(t[:12]))
-def test_one_megabyte_adversarial_input_is_linear(text: str) -> None:
+@pytest.mark.parametrize("text", NON_MATCHING, ids=lambda t: repr(t[:12]))
+def test_one_megabyte_adversarial_input_without_matches_is_fast(text: str) -> None:
+    start = time.perf_counter()
+    assert ENGINE.scan(text) == []
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"{elapsed:.2f}s"
+
+
+@pytest.mark.parametrize("text", DENSE, ids=lambda t: repr(t[:12]))
+def test_one_megabyte_dense_input_is_linear(text: str) -> None:
     start = time.perf_counter()
     ENGINE.scan(text)
     elapsed = time.perf_counter() - start
-    assert elapsed < 10.0, f"{elapsed:.2f}s"
+    assert elapsed < 6.0, f"{elapsed:.2f}s"
 
 
 @settings(max_examples=300, deadline=None)
