@@ -89,6 +89,18 @@ def spider_arguments(job: CrawlJob) -> dict[str, str]:
     return args
 
 
+def connect_for_crawl(crawler: Crawler, receiver: Callable[..., Any], signal: object) -> None:
+    """Connect ``receiver`` to one of ``crawler``'s signals for as long as the crawler lives.
+
+    The dispatcher holds receivers weakly and the crawler holds this one, so a finished crawler
+    and its receivers are freed together (a strong connection keeps both alive for the life of
+    the process: a leak in long-running workers).
+    """
+    kept: list[Callable[..., Any]] = crawler.__dict__.setdefault("_monitor_receivers", [])
+    kept.append(receiver)
+    crawler.signals.connect(receiver, signal=signal)
+
+
 def _track(crawler: Crawler, job: CrawlJob, outcome: CrawlOutcome, progress: Progress) -> None:
     def item_scraped(item: object) -> None:
         if isinstance(item, Post):
@@ -114,8 +126,8 @@ def _track(crawler: Crawler, job: CrawlJob, outcome: CrawlOutcome, progress: Pro
         progress.accounts_done += 1
         progress.changed()
 
-    crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
-    crawler.signals.connect(spider_closed, signal=signals.spider_closed, weak=False)
+    connect_for_crawl(crawler, item_scraped, signals.item_scraped)
+    connect_for_crawl(crawler, spider_closed, signals.spider_closed)
 
 
 def run_crawls(

@@ -63,6 +63,8 @@ log = logging.getLogger("monitor.scheduler")
 
 JOB_TABLE = "apscheduler_jobs"
 JOB_PREFIX = "account-"
+VERIFY_JOB = "verify-open-cases"
+VERIFY_FIRST_DELAY_SECONDS = 60.0
 # Any constant works: it only has to be the same in every process of the tool.
 POSTGRES_SCHEDULER_LOCK = 0x6D6F6E73
 CRAWL_COMMAND_ENV = "MONITOR_CRAWL_COMMAND"
@@ -93,6 +95,7 @@ class SchedulerConfig:
     redis_poll_seconds: float = 0.5
     redis_job_ttl: int = 24 * 3600
     backfill: int = 200
+    verify_seconds: float = 24 * 3600.0
 
 
 def job_id(account_id: int) -> str:
@@ -299,6 +302,15 @@ def crawl_account_job(account_id: int) -> None:
     scheduler.crawl_and_wait(account_id)
 
 
+def verify_open_cases_job() -> None:
+    """The daily job: re-check the posts of every reported case and record what is gone."""
+    scheduler = _active
+    if scheduler is None:
+        log.warning("verify job ran outside `monitor run`; ignored")
+        return
+    scheduler.verify_open_cases()
+
+
 # --- the scheduler -------------------------------------------------------------------------
 
 
@@ -379,6 +391,7 @@ class CrawlScheduler:
         self._dispatcher.start()
         try:
             self._scheduler.start()
+            self._schedule_verify()
             self.reconcile()
         except BaseException:
             self.stop()
@@ -435,6 +448,40 @@ class CrawlScheduler:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    # removal checks
+
+    def _schedule_verify(self) -> None:
+        """Keep one removal-check job at ``verify_seconds``; a restart keeps its next run."""
+        assert self._scheduler is not None
+        interval = timedelta(seconds=self.config.verify_seconds)
+        job = self._scheduler.get_job(VERIFY_JOB)
+        if job is not None and getattr(job.trigger, "interval", None) == interval:
+            return
+        first = utcnow() + timedelta(
+            seconds=min(self.config.verify_seconds, VERIFY_FIRST_DELAY_SECONDS)
+        )
+        self._scheduler.add_job(
+            verify_open_cases_job,
+            trigger=IntervalTrigger(seconds=self.config.verify_seconds, start_date=first),
+            id=VERIFY_JOB,
+            name="removal checks of open takedown cases",
+            replace_existing=True,
+            next_run_time=first,
+        )
+
+    def verify_open_cases(self) -> None:
+        """Check the open takedown cases now (what the daily job runs); never raises."""
+        from monitor.verify import verify_cases
+
+        try:
+            results = verify_cases(self.engine, actor="scheduler")
+        except Exception as exc:  # a failed check must not stop the scheduler
+            log.error("removal checks failed: %s", exc)
+            return
+        gone = sum(1 for r in results if r.outcome == "gone")
+        if results:
+            log.info("removal checks: %d post(s) checked, %d gone", len(results), gone)
 
     # the watchlist -> jobs
 

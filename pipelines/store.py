@@ -81,6 +81,7 @@ class StorePipeline:
         batch = crawler.settings.getint("MONITOR_STORE_BATCH", DEFAULT_BATCH_SIZE)
         pipeline = cls(crawler, engine, batch)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def _account_url(self) -> str:
@@ -133,13 +134,15 @@ class StorePipeline:
             self.crawler.signals.send_catch_log(posts_flagged, rows=result.flagged_rows)
 
     def close_spider(self) -> None:
+        """Write what is left; the run is finished on ``spider_closed``, which knows why."""
+        self.flush()
+
+    def spider_closed(self, spider: object, reason: str) -> None:
+        """Record the run's outcome: Scrapy tells pipelines the close reason only here."""
         try:
-            self.flush()
-        finally:
             if self.run_id is not None:
                 stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
                 self.counts.requests = int(stats.get("downloader/request_count", 0))
-                reason = stats.get("finish_reason", "finished")
                 bad = int(stats.get("monitor/bad_responses", 0))
                 if reason != "finished":
                     outcome = "interrupted"
@@ -149,4 +152,5 @@ class StorePipeline:
                     outcome = "ok"
                 error = self.account_error or (f"{bad} bad response(s)" if bad else "")
                 finish_run(self.engine, self.run_id, outcome, self.counts, error)
+        finally:
             self.engine.dispose()

@@ -7,7 +7,7 @@ processes claim and crawl them, PostgreSQL is the shared store.
 - ``politeness``: a per-domain request spacing shared by every worker through Redis;
 - ``worker``: the long-running worker (one Twisted reactor, several crawls at once).
 
-See ``docs/distributed.md`` for how to run it.
+See "Distributed crawling" in the README for how to run it.
 """
 
 from monitor.distributed.queue import Job, JobQueue, Keys

@@ -26,7 +26,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
-from monitor.crawl import CrawlJob, crawl_settings, spider_arguments
+from monitor.crawl import CrawlJob, connect_for_crawl, crawl_settings, spider_arguments
 from monitor.distributed.compat import DEFAULT_KEY_TTL, close_shared_clients, shared_client
 from monitor.distributed.queue import DEFAULT_PREFIX, Claimed, JobQueue, new_worker_id
 
@@ -188,7 +188,7 @@ class _Worker:
             outcome.update(stats)
             outcome["finish_reason"] = reason
 
-        crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+        connect_for_crawl(crawler, closed, signals.spider_closed)
         self.active[job.id] = (claimed, crawler)
         crawl_job = CrawlJob(job.platform, job.url, job.crawl_state, job.backfill, job.cached)
         started = time.monotonic()

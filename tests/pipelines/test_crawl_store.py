@@ -153,6 +153,37 @@ def test_crawl_killed_midway_leaves_consistent_db_and_next_crawl_completes(sqlit
     engine.dispose()
 
 
+def test_crawl_stopped_gracefully_is_recorded_interrupted(sqlite_url, server):
+    server.reset()
+    account = f"{server.url}/@leaky"
+    slow = [
+        "-s",
+        "DOWNLOAD_DELAY=0.4",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=0",
+        "-s",
+        "MONITOR_STORE_BATCH=5",
+    ]
+    proc = monitor(
+        sqlite_url, server, "crawl", "--quiet", "--json", *slow, account, "--platform", "mastodon"
+    )
+    engine = open_database(sqlite_url)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if table_counts(engine)["posts"] >= 10:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, "the crawl finished before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    with session_factory(engine)() as session:
+        run = session.scalars(select(CrawlRun)).one()
+    assert run.outcome == "interrupted"
+    assert run.finished_at is not None
+    assert 10 <= run.posts_seen < 200
+    engine.dispose()
+
+
 def test_bad_accounts_do_not_stop_the_others(sqlite_url, server):
     server.reset()
     for name in ("garbled", "gone"):

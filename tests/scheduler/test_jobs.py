@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from apscheduler.job import Job
 from sqlalchemy import update
 
 from monitor.scheduler import (
     JOB_PREFIX,
+    VERIFY_JOB,
     CrawlScheduler,
     SchedulerConfig,
     jitter_for,
@@ -32,6 +34,11 @@ def _ids(url: str) -> dict[str, int]:
             )
     finally:
         engine.dispose()
+
+
+def account_jobs(scheduler: CrawlScheduler) -> list[Job]:
+    """The scheduler's account jobs (not the removal-check job)."""
+    return [job for job in scheduler._scheduler.get_jobs() if job.id.startswith(JOB_PREFIX)]
 
 
 def test_jitter_is_a_capped_fraction_of_the_interval():
@@ -60,6 +67,7 @@ def test_jobs_for_active_accounts_with_interval_and_jitter(db_url, crawl_log):
     config = fast_config()
     with CrawlScheduler(db_url, config) as scheduler:
         jobs = {job.id: job for job in scheduler._scheduler.get_jobs()}
+    assert jobs.pop(VERIFY_JOB).func_ref == "monitor.scheduler:verify_open_cases_job"
     assert set(jobs) == {job_id(i) for name, i in ids.items() if name != "paused"}
     for name, account_id in ids.items():
         if name == "paused":
@@ -91,7 +99,7 @@ def test_restart_keeps_jobs_and_applies_interval_changes(db_url, crawl_log):
     watch(db_url, telegram("steady", 3600), telegram("changed", 3600))
     ids = _ids(db_url)
     with CrawlScheduler(db_url, fast_config()) as scheduler:
-        first = {job.id: job.next_run_time for job in scheduler._scheduler.get_jobs()}
+        first = {job.id: job.next_run_time for job in account_jobs(scheduler)}
     engine = open_database(db_url)
     with engine.begin() as connection:
         connection.execute(
@@ -101,10 +109,9 @@ def test_restart_keeps_jobs_and_applies_interval_changes(db_url, crawl_log):
         )
     engine.dispose()
     with CrawlScheduler(db_url, fast_config()) as scheduler:
-        jobs = {job.id: job for job in scheduler._scheduler.get_jobs()}
+        jobs = {job.id: job for job in account_jobs(scheduler)}
     assert jobs[job_id(ids["steady"])].next_run_time == first[job_id(ids["steady"])]
     assert jobs[job_id(ids["changed"])].trigger.interval == timedelta(hours=2)
-    assert all(key.startswith(JOB_PREFIX) for key in jobs)
 
 
 def test_jobs_follow_the_watchlist_while_running(db_url, crawl_log):
@@ -112,7 +119,7 @@ def test_jobs_follow_the_watchlist_while_running(db_url, crawl_log):
     with CrawlScheduler(db_url, fast_config()) as scheduler:
 
         def job_ids() -> set[str]:
-            return {job.id for job in scheduler._scheduler.get_jobs()}
+            return {job.id for job in account_jobs(scheduler)}
 
         watch(db_url, telegram("second", 3600))
         ids = _ids(db_url)
