@@ -80,22 +80,50 @@ def doxxing_comment(posts: list[FlaggedPost], limit: int = MASTODON_COMMENT_LIMI
     return text[:limit]
 
 
-def mastodon_account_id(post: FlaggedPost) -> str | None:
-    """The author's account id on the post's instance, from the stored status JSON."""
+@dataclass(frozen=True)
+class MastodonTarget:
+    """Where and what to report for one Mastodon post: the crawled instance, the author's
+    account id there and the status id there (for a boost: the boosted status and its author,
+    which carry the content)."""
+
+    instance: str
+    account_id: str | None
+    status_id: str
+
+
+def mastodon_target(post: FlaggedPost) -> MastodonTarget:
+    """The report target of ``post``, from the stored status JSON where there is one."""
+    parts = urlsplit(post.account_url or post.url)
+    instance = f"{parts.scheme}://{parts.netloc}"
     try:
         status = json.loads(post.raw)
     except ValueError:
-        return None
-    if isinstance(status, dict) and isinstance(status.get("account"), dict):
-        value = status["account"].get("id")
-        return str(value) if value else None
-    return None
+        status = None
+    if not isinstance(status, dict):
+        return MastodonTarget(instance, None, post.post_id.rsplit("/", 1)[-1])
+    if isinstance(status.get("reblog"), dict):
+        status = status["reblog"]
+    account = status.get("account")
+    account_id = account.get("id") if isinstance(account, dict) else None
+    status_id = status.get("id") or post.post_id.rsplit("/", 1)[-1]
+    return MastodonTarget(instance, str(account_id) if account_id else None, str(status_id))
 
 
-def instance_of(post: FlaggedPost) -> str:
-    """``https://host`` of the post's URL."""
-    parts = urlsplit(post.url)
-    return f"{parts.scheme}://{parts.netloc}"
+def bluesky_subject(post: FlaggedPost) -> tuple[str | None, str | None]:
+    """(``at://`` URI, CID) of the post whose content was flagged: for a repost, the reposted
+    post (a repost record itself is never listed by ``getPosts`` nor reportable as content)."""
+    try:
+        raw = json.loads(post.raw)
+    except ValueError:
+        raw = None
+    if isinstance(raw, dict):
+        view = raw.get("post") if isinstance(raw.get("post"), dict) else raw
+        uri, cid = view.get("uri"), view.get("cid")
+        if isinstance(uri, str) and uri.startswith("at://"):
+            return uri, cid if isinstance(cid, str) else None
+    if post.post_id.startswith("at://") and "/app.bsky.feed.post/" in post.post_id:
+        return post.post_id, None
+    return None, None
 
 
 def build_mastodon_reports(
@@ -108,19 +136,20 @@ def build_mastodon_reports(
 ) -> list[MastodonReport]:
     """One report per (instance, account) among the posts."""
     groups: dict[tuple[str, str], list[FlaggedPost]] = {}
+    targets = {post.id: mastodon_target(post) for post in posts}
     for post in posts:
-        account_id = mastodon_account_id(post)
-        if account_id is None:
+        target = targets[post.id]
+        if target.account_id is None:
             raise SubmitError(
                 f"post {post.id}: the stored status has no account id (crawled from RSS/HTML?); "
                 "report it by hand and record it with `monitor takedown mark`"
             )
-        groups.setdefault((instance_of(post), account_id), []).append(post)
+        groups.setdefault((target.instance, target.account_id), []).append(post)
     return [
         MastodonReport(
             instance=instance,
             account_id=account_id,
-            status_ids=[p.post_id for p in group],
+            status_ids=[targets[p.id].status_id for p in group],
             comment=(comment or doxxing_comment(group))[:MASTODON_COMMENT_LIMIT],
             category=category,
             forward=forward,
@@ -188,7 +217,7 @@ def submit_mastodon_case(
         for report in reports:
             entity = file_mastodon_report(http, report, token)
             report_id = str(entity["id"])
-            by_status = {p.post_id: p.id for p in posts}
+            by_status = {mastodon_target(p).status_id: p.id for p in posts}
             with engine.begin() as connection:
                 set_case_status(
                     connection,

@@ -13,7 +13,6 @@ declared gone on an error. The scheduler calls :func:`verify_open_cases` once a 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -24,6 +23,7 @@ from sqlalchemy import Engine
 
 from monitor import __version__
 from monitor.review import iso
+from monitor.takedown import bluesky_subject, mastodon_target
 from storage.db import open_database
 from storage.models import utcnow
 from storage.review import FlaggedFilter, FlaggedPost, iter_flagged, post_statuses
@@ -68,26 +68,15 @@ def endpoints_from_env() -> dict[str, str]:
     }
 
 
-def _instance(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def _bluesky_uri(post: FlaggedPost) -> str | None:
-    if post.post_id.startswith("at://"):
-        return post.post_id
-    try:
-        raw = json.loads(post.raw)
-    except ValueError:
-        return None
-    uri = raw.get("uri") if isinstance(raw, dict) else None
-    return uri if isinstance(uri, str) and uri.startswith("at://") else None
+    return bluesky_subject(post)[0]
 
 
 def check_request(post: FlaggedPost, endpoints: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The URL (and query) that tells whether ``post`` is still online."""
     if post.platform == "mastodon":
-        return f"{_instance(post.url)}/api/v1/statuses/{post.post_id}", {}
+        target = mastodon_target(post)
+        return f"{target.instance}/api/v1/statuses/{target.status_id}", {}
     if post.platform == "bluesky":
         uri = _bluesky_uri(post)
         if uri:
@@ -126,7 +115,7 @@ def interpret(post: FlaggedPost, response: httpx.Response) -> tuple[str, str]:
             status = response.json()
         except ValueError:
             return "unknown", "unreadable status answer"
-        if not isinstance(status, dict) or str(status.get("id")) != post.post_id:
+        if not isinstance(status, dict) or str(status.get("id")) != mastodon_target(post).status_id:
             return "unknown", "unexpected status answer"
         return "online", "status is served"
     return "online", f"HTTP {code}"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -28,8 +27,10 @@ from monitor.review import iso
 from monitor.takedown import (
     KIND_LABELS,
     MASTODON_COMMENT_LIMIT,
+    MastodonTarget,
+    bluesky_subject,
     kinds_phrase,
-    mastodon_account_id,
+    mastodon_target,
 )
 from storage.models import utcnow
 from storage.review import FlaggedPost
@@ -63,7 +64,7 @@ class Item:
     posted_at: str | None
     captured_at: str | None
     evidence_sha256: str | None
-    mastodon_account_id: str | None = None
+    mastodon: MastodonTarget | None = None
     uri: str | None = None
     cid: str | None = None
 
@@ -76,16 +77,7 @@ class Group:
 
 
 def _item(post: FlaggedPost, unmasked: bool) -> Item:
-    uri = cid = None
-    if post.platform == "bluesky":
-        try:
-            raw = json.loads(post.raw)
-        except ValueError:
-            raw = {}
-        if isinstance(raw, dict):
-            uri, cid = raw.get("uri"), raw.get("cid")
-        if not uri and post.post_id.startswith("at://"):
-            uri = post.post_id
+    uri, cid = bluesky_subject(post) if post.platform == "bluesky" else (None, None)
     values = [
         f"{KIND_LABELS.get(f.kind, f.kind)}: {post.clear_value(f) if unmasked else f.masked}"
         for f in post.findings
@@ -98,7 +90,7 @@ def _item(post: FlaggedPost, unmasked: bool) -> Item:
         posted_at=iso(post.posted_at),
         captured_at=iso(post.evidence_captured_at or post.captured_at),
         evidence_sha256=post.evidence_sha256,
-        mastodon_account_id=mastodon_account_id(post) if post.platform == "mastodon" else None,
+        mastodon=mastodon_target(post) if post.platform == "mastodon" else None,
         uri=uri,
         cid=cid,
     )
@@ -121,18 +113,23 @@ def explanation(items: list[Item], with_values: bool = True) -> str:
 
 
 def _mastodon(group: Group) -> list[dict[str, Any]]:
-    accounts = sorted({i.mastodon_account_id or "" for i in group.items})
+    targets = {i.post_id: i.mastodon for i in group.items if i.mastodon is not None}
+    keys = sorted({(t.instance, t.account_id or "") for t in targets.values()})
     out = []
-    for account in accounts:
-        items = [i for i in group.items if (i.mastodon_account_id or "") == account]
-        parts = urlsplit(items[0].url)
+    for instance, account in keys:
+        items = [
+            i
+            for i in group.items
+            if i.mastodon is not None
+            and (i.mastodon.instance, i.mastodon.account_id or "") == (instance, account)
+        ]
         out.append(
             {
                 "channel": "mastodon_api",
-                "endpoint": f"{parts.scheme}://{parts.netloc}/api/v1/reports",
+                "endpoint": f"{instance}/api/v1/reports",
                 "fields": {
                     "account_id": account or None,
-                    "status_ids": [i.post_id for i in items],
+                    "status_ids": [targets[i.post_id].status_id for i in items],
                     "comment": explanation(items, with_values=False)[:MASTODON_COMMENT_LIMIT],
                     "category": "other",
                     "forward": True,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from types import TracebackType
 from typing import Any
@@ -72,9 +73,9 @@ class MockServer:
         }
 
     def control(self, action: str, **params: Any) -> Any:
-        """Call a control endpoint: ``reset``, ``publish`` (platform, account, count), ``hits``."""
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        method = "GET" if action == "hits" else "POST"
+        """Call a control endpoint (see ``monitor.replay.server``)."""
+        query = urllib.parse.urlencode(params)
+        method = "GET" if action in ("hits", "reports") else "POST"
         request = urllib.request.Request(
             f"{self.url}/__control/{action}" + (f"?{query}" if query else ""), method=method
         )
@@ -89,3 +90,11 @@ class MockServer:
 
     def hits(self) -> list[dict[str, Any]]:
         return self.control("hits")
+
+    def remove(self, key: str) -> None:
+        """Take a post down: removal checks of it answer "gone" from now on."""
+        self.control("remove", key=key)
+
+    def reports(self) -> list[dict[str, Any]]:
+        """The Mastodon reports filed so far."""
+        return self.control("reports")

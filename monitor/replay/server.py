@@ -5,7 +5,10 @@ Control endpoints (not part of any platform, disallowed in robots.txt):
 
 - ``POST /__control/reset``: forget published posts, scenario counters and the request log;
 - ``POST /__control/publish?platform=mastodon&account=growing&count=3``: new posts appear;
-- ``GET /__control/hits``: the request log as JSON (method, path, status, time).
+- ``GET /__control/hits``: the request log as JSON (method, path, status, time);
+- ``POST /__control/remove?key=K``: a post is taken down (``K``: a Mastodon status id, a
+  Bluesky ``at://`` URI or a Telegram ``channel/id``); its removal checks answer "gone";
+- ``GET /__control/reports``: the Mastodon reports filed so far (``POST /api/v1/reports``).
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ class World:
         self.hits: list[dict[str, Any]] = []
         self.page_versions: dict[str, int] = {}
         self._snapshots: list[web.Snapshot] | None = None
+        self.removed: set[str] = set()
+        self.reports: list[dict[str, Any]] = []
 
     def first_time(self, key: str) -> bool:
         """True the first time ``key`` is seen (the "fails once, then works" scenarios)."""
@@ -77,7 +82,7 @@ class World:
 
     # -- routing ---------------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: dict[str, str]) -> Reply:
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Reply:
         parts = urlsplit(target)
         path = unquote(parts.path)
         query_lists = parse_qs(parts.query, keep_blank_values=True)
@@ -86,8 +91,14 @@ class World:
             return Reply(200, ROBOTS, "text/plain")
         if path.startswith("/__control/"):
             return self.control(method, path, query)
+        if path == "/api/v1/reports" and method == "POST":
+            return self.mastodon_report(headers, body)
+        if match := re.fullmatch(r"/api/v1/statuses/(\d+)", path):
+            return self.mastodon_status(match.group(1))
         if path.startswith("/api/v1/"):
             return self.mastodon_api(path, query)
+        if path == "/xrpc/app.bsky.feed.getPosts":
+            return self.bluesky_get_posts(query_lists.get("uris", []))
         if path.startswith("/xrpc/"):
             return self.bluesky_xrpc(path, query)
         if path.startswith("/s/"):
@@ -104,6 +115,8 @@ class World:
             return self.mastodon_rss(match.group(1))
         if match := re.fullmatch(r"/@([A-Za-z0-9_]+)(?:/(\d+))?/?", path):
             return self.mastodon_html(match.group(1), match.group(2))
+        if match := re.fullmatch(r"/([A-Za-z0-9_]{4,64})/(\d+)/?", path):
+            return self.telegram_embed(match.group(1), int(match.group(2)))
         if match := re.fullmatch(r"/([A-Za-z0-9_]{4,64})/?", path):
             return Reply(200, telegram.channel_landing(match.group(1)))
         return Reply(404, "<h1>Not Found</h1>")
@@ -120,6 +133,11 @@ class World:
             return json_reply(200, {"ok": True, "published": self.published[key]})
         if path == "/__control/hits":
             return json_reply(200, self.hits)
+        if path == "/__control/remove":
+            self.removed.add(query.get("key", ""))
+            return json_reply(200, {"ok": True, "removed": sorted(self.removed)})
+        if path == "/__control/reports":
+            return json_reply(200, self.reports)
         return Reply(404, "unknown control endpoint", "text/plain")
 
     # -- Mastodon ----------------------------------------------------------------------------
@@ -230,7 +248,70 @@ class World:
                 return Reply(200, mastodon.status_page(self.base, user.lower(), post))
         return Reply(404, "<h1>The page you are looking for isn't here.</h1>")
 
+    def mastodon_status(self, status_id: str) -> Reply:
+        """``GET /api/v1/statuses/:id``: the status, 404 once it is removed or unknown."""
+        if status_id not in self.removed:
+            for user, info in mastodon.ACCOUNTS.items():
+                if info.get("suspended") or info.get("scenario"):
+                    continue
+                account = mastodon.account_json(self.base, user, count=info.get("count", 0))
+                for post in self.posts("mastodon", user, info.get("count", 0)):
+                    status = mastodon.status_json(self.base, user, account, post)
+                    for candidate in (status, status.get("reblog")):
+                        if candidate and candidate["id"] == status_id:
+                            return json_reply(200, candidate, self._rate_headers())
+        return json_reply(404, {"error": "Record not found"}, self._rate_headers())
+
+    def mastodon_report(self, headers: dict[str, str], body: bytes) -> Reply:
+        """``POST /api/v1/reports`` (form or JSON), answered with a Report entity."""
+        token = headers.get("authorization", "")
+        if not token.startswith("Bearer ") or not token[7:].strip():
+            return json_reply(401, {"error": "The access token is invalid"})
+        if headers.get("content-type", "").startswith("application/json"):
+            fields = json.loads(body or b"{}")
+            status_ids = [str(s) for s in fields.get("status_ids", [])]
+        else:
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            fields = {k: v[0] for k, v in form.items()}
+            status_ids = form.get("status_ids[]", [])
+        account_id = str(fields.get("account_id", ""))
+        user = next((u for u, i in mastodon.ACCOUNTS.items() if i["id"] == account_id), None)
+        if user is not None:
+            target = mastodon.account_json(self.base, user, count=0)
+        elif account_id == mastodon.OTHER["id"]:  # a remote author known to this instance
+            target = dict(mastodon.OTHER)
+        else:
+            return json_reply(422, {"error": "Validation failed: Target account must exist"})
+        report = {
+            "id": str(48914 + len(self.reports)),
+            "action_taken": False,
+            "action_taken_at": None,
+            "category": fields.get("category", "other"),
+            "comment": fields.get("comment", ""),
+            "forwarded": str(fields.get("forward", "false")).lower() == "true",
+            "created_at": mastodon.iso_ms(datetime.now(UTC)),
+            "status_ids": status_ids or None,
+            "rule_ids": None,
+            "target_account": target,
+        }
+        self.reports.append(report)
+        return json_reply(200, report)
+
     # -- Bluesky -----------------------------------------------------------------------------
+
+    def bluesky_get_posts(self, uris: list[str]) -> Reply:
+        """``app.bsky.feed.getPosts``: the views of the posts that still exist."""
+        wanted = [uri for uri in uris[:25] if uri not in self.removed]
+        found: dict[str, dict[str, Any]] = {}
+        for handle, info in bluesky.ACCOUNTS.items():
+            if "count" not in info or not wanted:
+                continue
+            for post in self.posts("bluesky", handle, info["count"]):
+                view = bluesky.feed_item(handle, post)["post"]  # reposts: the original post
+                if view["uri"] in wanted:
+                    found[view["uri"]] = view
+        views = [found[uri] for uri in wanted if uri in found]
+        return json_reply(200, {"posts": views})
 
     def _xrpc_error(self, status: int, error: str, message: str) -> Reply:
         return json_reply(status, {"error": error, "message": message})
@@ -300,6 +381,20 @@ class World:
                 b'js-message_text" dir="auto">', b'js-message_text" dir="auto">\xff\xfe', 2
             )
         return Reply(200, body)
+
+    def telegram_embed(self, channel: str, number: int) -> Reply:
+        """``/<channel>/<id>?embed=1``: the message widget, or the widget's error."""
+        info = telegram.CHANNELS.get(channel.lower(), {})
+        found = None
+        if "count" in info and f"{channel.lower()}/{number}" not in self.removed:
+            posts = self.posts("telegram", channel.lower(), info["count"])
+            found = next((p for p in posts if p.index == number), None)
+        inner = (
+            telegram.message(channel.lower(), found)
+            if found is not None
+            else '<div class="tgme_widget_message_error">Post not found</div>'
+        )
+        return Reply(200, f"<!DOCTYPE html><html><body>{inner}</body></html>")
 
     # -- feeds and pages ---------------------------------------------------------------------
 
@@ -469,12 +564,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         with self.world.lock:
             try:
-                reply = self.world.handle(method, self.path, headers)
+                reply = self.world.handle(method, self.path, headers, body)
             except Exception as exc:  # a bug in the mock: show it, don't hang the client
                 reply = Reply(500, f"mockserver error: {exc!r}", "text/plain")
             if not self.path.startswith("/__control/"):
