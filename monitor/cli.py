@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -9,24 +10,30 @@ from typing import Any
 import click
 
 from monitor import __version__
-from monitor.commands.crawl import crawl
-from monitor.commands.db import db
-from monitor.commands.demo import demo
-from monitor.commands.export import export
-from monitor.commands.flagged import flagged
-from monitor.commands.review import review
-from monitor.commands.run import run
-from monitor.commands.scan import scan
-from monitor.commands.status import status
-from monitor.commands.takedown import takedown
-from monitor.commands.verify import verify
-from monitor.commands.watch import watch
-from monitor.commands.worker import worker
 from monitor.context import AppContext
+
+# Subcommands are imported when used: ``monitor watch list`` does not pay for Scrapy.
+COMMANDS = {
+    name: f"monitor.commands.{name}:{name}"
+    for name in (
+        "crawl", "db", "demo", "export", "flagged", "review", "run", "scan", "status",
+        "takedown", "verify", "watch", "worker",
+    )
+}  # fmt: skip
 
 
 class MonitorGroup(click.Group):
-    """A group that turns unexpected errors into one clear line (a traceback with --debug)."""
+    """The top-level group: lazily imported subcommands, and unexpected errors as one clear
+    line (a traceback with --debug)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            module, attribute = COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,21 +68,6 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
     ctx.obj = AppContext(db_url=db_url, debug=debug)
     ctx.call_on_close(ctx.obj.close)
-
-
-cli.add_command(demo)
-cli.add_command(db)
-cli.add_command(watch)
-cli.add_command(crawl)
-cli.add_command(scan)
-cli.add_command(run)
-cli.add_command(status)
-cli.add_command(flagged)
-cli.add_command(review)
-cli.add_command(takedown)
-cli.add_command(verify)
-cli.add_command(export)
-cli.add_command(worker)
 
 
 def main() -> None:
