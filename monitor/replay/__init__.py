@@ -72,6 +72,10 @@ class MockServer:
             "ARCHIVE_URL": self.url,
         }
 
+    def environment(self) -> dict[str, str]:
+        """Environment variables that point ``monitor`` commands at this server."""
+        return {f"MONITOR_{name}": value for name, value in self.settings().items()}
+
     def control(self, action: str, **params: Any) -> Any:
         """Call a control endpoint (see ``monitor.replay.server``)."""
         query = urllib.parse.urlencode(params)

@@ -79,9 +79,7 @@ def child_env(server: MockServer) -> dict[str, str]:
     return {
         **os.environ,
         "MONITOR_SECRET_KEY": "test-secret",
-        "MONITOR_BLUESKY_APPVIEW_URL": server.url,
-        "MONITOR_TELEGRAM_PREVIEW_URL": server.url,
-        "MONITOR_ARCHIVE_URL": server.url,
+        **server.environment(),
         # scrapy-redis used as is passes deprecated arguments: the adapter must not.
         "PYTHONWARNINGS": "error::scrapy.exceptions.ScrapyDeprecationWarning",
     }

@@ -33,9 +33,7 @@ def monitor(db_url: str, server: MockServer, *args: str, **popen) -> subprocess.
     env = {
         **os.environ,
         "MONITOR_SECRET_KEY": "test-secret",
-        "MONITOR_BLUESKY_APPVIEW_URL": server.url,
-        "MONITOR_TELEGRAM_PREVIEW_URL": server.url,
-        "MONITOR_ARCHIVE_URL": server.url,
+        **server.environment(),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "--db", db_url, *args],
@@ -102,37 +100,29 @@ def test_crawl_stores_posts_findings_and_evidence(db_url, server):
     engine.dispose()
 
 
+SLOW = ["-s", "DOWNLOAD_DELAY=0.4", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "MONITOR_STORE_BATCH=5"]
+
+
+def slow_crawl_until(db_url: str, server: MockServer, account: str, posts: int):
+    """Start a slow crawl of ``account`` in its own session; return once ``posts`` are stored."""
+    proc = monitor(
+        db_url, server, "crawl", "--quiet", *SLOW, account, "--platform", "mastodon",
+        start_new_session=True,
+    )  # fmt: skip
+    engine = open_database(db_url)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if table_counts(engine)["posts"] >= posts:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, "the crawl finished before it could be stopped"
+    return proc, engine
+
+
 def test_crawl_killed_midway_leaves_consistent_db_and_next_crawl_completes(sqlite_url, server):
     server.reset()
     account = f"{server.url}/@leaky"
-    slow = [
-        "-s",
-        "DOWNLOAD_DELAY=0.4",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=0",
-        "-s",
-        "MONITOR_STORE_BATCH=5",
-    ]
-    proc = monitor(
-        sqlite_url,
-        server,
-        "crawl",
-        "--quiet",
-        *slow,
-        account,
-        "--platform",
-        "mastodon",
-        start_new_session=True,
-    )
-    engine = open_database(sqlite_url)
-    deadline = time.monotonic() + 120
-    stored = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        stored = table_counts(engine)["posts"]
-        if stored >= 40:
-            break
-        time.sleep(0.2)
-    assert proc.poll() is None, "the crawl finished before it could be killed"
+    proc, engine = slow_crawl_until(sqlite_url, server, account, 40)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     partial = table_counts(engine)
@@ -155,25 +145,7 @@ def test_crawl_killed_midway_leaves_consistent_db_and_next_crawl_completes(sqlit
 
 def test_crawl_stopped_gracefully_is_recorded_interrupted(sqlite_url, server):
     server.reset()
-    account = f"{server.url}/@leaky"
-    slow = [
-        "-s",
-        "DOWNLOAD_DELAY=0.4",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=0",
-        "-s",
-        "MONITOR_STORE_BATCH=5",
-    ]
-    proc = monitor(
-        sqlite_url, server, "crawl", "--quiet", "--json", *slow, account, "--platform", "mastodon"
-    )
-    engine = open_database(sqlite_url)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if table_counts(engine)["posts"] >= 10:
-            break
-        time.sleep(0.2)
-    assert proc.poll() is None, "the crawl finished before it could be stopped"
+    proc, engine = slow_crawl_until(sqlite_url, server, f"{server.url}/@leaky", 10)
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60)
     with session_factory(engine)() as session:

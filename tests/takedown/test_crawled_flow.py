@@ -24,9 +24,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
 def server_env(server: MockServer) -> dict[str, str]:
     return {
         "MONITOR_SECRET_KEY": "test-secret",
-        "MONITOR_BLUESKY_APPVIEW_URL": server.url,
-        "MONITOR_TELEGRAM_PREVIEW_URL": server.url,
-        "MONITOR_ARCHIVE_URL": server.url,
+        **server.environment(),
         "MONITOR_ACTOR": "dana",
     }
 
