@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, exists, func, insert, or_, select
+from sqlalchemy import Connection, Engine, exists, func, insert, or_, select
 
 from storage.models import (
     CasePost,
@@ -323,33 +323,21 @@ def iter_flagged(
 ) -> Iterator[FlaggedPost]:
     """Flagged posts, newest first (posted time, else first seen), loaded a batch at a time.
 
-    Keyset pagination: memory stays flat however many posts match, and no connection is held
-    open between batches.
+    One query, streamed (a server-side cursor on PostgreSQL, SQLite's lazy cursor), read
+    ``batch_size`` rows at a time, each batch completed with its findings, evidence and cases:
+    memory stays flat and the time linear however many posts match. The read runs in one
+    snapshot on its own connection, so writes elsewhere (removal checks) do not disturb it.
     """
     query, moment = _selection(criteria or FlaggedFilter())
-    last: tuple[datetime, int] | None = None
-    produced = 0
-    while True:
-        page = query
-        if last is not None:
-            page = page.where(
-                or_(moment < last[0], and_(moment == last[0], StoredPost.id < last[1]))
-            )
-        size = batch_size if limit is None else min(batch_size, limit - produced)
-        if size <= 0:
+    query = query.order_by(moment.desc(), StoredPost.id.desc())
+    if limit is not None:
+        if limit <= 0:
             return
-        page = page.order_by(moment.desc(), StoredPost.id.desc()).limit(size)
-        with engine.connect() as connection:
-            rows = connection.execute(page).all()
-            if not rows:
-                return
-            posts = _hydrate(connection, rows)
-        yield from posts
-        produced += len(posts)
-        last_post = rows[-1]
-        last = (last_post.moment, last_post.id)
-        if len(rows) < size:
-            return
+        query = query.limit(limit)
+    with engine.connect() as connection:
+        streaming = connection.execution_options(stream_results=True, yield_per=batch_size)
+        for rows in streaming.execute(query).partitions(batch_size):
+            yield from _hydrate(connection, rows)
 
 
 def _hydrate(connection: Connection, rows: Sequence[Any]) -> list[FlaggedPost]:
