@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -10,6 +11,13 @@ from monitor.items import Post
 from monitor.secret_key import load_secret_key
 from pipelines.normalise import scanned_fields
 from pipelines.pii import Engine
+
+
+@lru_cache(maxsize=4)
+def shared_engine(secret_key: bytes) -> Engine:
+    """One PII engine per key and process: every crawl of a process scans with the same one
+    (the engine keeps no state between scans; building it per crawl cost time and memory)."""
+    return Engine(secret_key)
 
 
 class DetectPipeline:
@@ -21,7 +29,7 @@ class DetectPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(Engine(load_secret_key()), crawler)
+        return cls(shared_engine(load_secret_key()), crawler)
 
     def process_item(self, item: object) -> object:
         if isinstance(item, Post):
