@@ -4,22 +4,40 @@ state alongside."""
 from __future__ import annotations
 
 import logging
-from typing import Self
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
+from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy import Engine
+from twisted.internet import threads
+from twisted.internet.defer import Deferred, DeferredList, DeferredLock
 
 from monitor.items import AccountStatus, Post
 from pipelines.signals import posts_flagged
 from storage.crawl_runs import RunCounts, finish_run, record_account_status, start_run
-from storage.db import open_database
-from storage.posts import CaptureRow, FindingRow, PostRow, save_posts
+from storage.db import acquire_engine, release_engine
+from storage.posts import BatchResult, CaptureRow, FindingRow, PostRow, save_posts
 from storage.takedown import link_reappearances
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 200
+
+T = TypeVar("T")
+
+# One lock per database engine: the writes of every crawl of a process to one database run
+# one at a time, in the order they were asked for, in the reactor's thread pool.
+_locks: WeakKeyDictionary[Engine, DeferredLock] = WeakKeyDictionary()
+
+
+def _lock_for(engine: Engine) -> DeferredLock:
+    lock = _locks.get(engine)
+    if lock is None:
+        lock = _locks[engine] = DeferredLock()
+    return lock
 
 
 def to_row(post: Post) -> PostRow:
@@ -63,8 +81,34 @@ def to_row(post: Post) -> PostRow:
     )
 
 
+def write_batch(
+    engine: Engine, rows: list[PostRow], status: AccountStatus | None = None
+) -> tuple[BatchResult, list[int]]:
+    """Store ``rows`` (one transaction), link reappearances of removed data, then record the
+    account ``status``: only once the posts before it are committed, so a stored resume state
+    never points past posts that are not stored. Runs in a worker thread."""
+    result = save_posts(engine, rows) if rows else BatchResult()
+    reappeared = link_reappearances(engine, result.newly_flagged) if result.newly_flagged else []
+    if status is not None:
+        record_account_status(
+            engine,
+            status.account_url,
+            status.state,
+            status.error,
+            status.platform_account_id,
+            status.crawl_state,
+        )
+    return result, reappeared
+
+
 class StorePipeline:
-    """Writes posts in batches (one transaction per batch), idempotently."""
+    """Writes posts in batches (one transaction per batch), idempotently.
+
+    Database work runs off the reactor thread (``deferToThread``), one statement batch at a
+    time per database (a ``DeferredLock``, first come first served), so parsing and detection
+    go on while the database works. Counts, stats and ``posts_flagged`` are handled back in
+    the reactor thread once a batch is committed; closing waits for every pending write.
+    """
 
     def __init__(self, crawler: Crawler, engine: Engine, batch_size: int) -> None:
         self.crawler = crawler
@@ -74,22 +118,37 @@ class StorePipeline:
         self.counts = RunCounts()
         self.run_id: int | None = None
         self.account_error = ""
+        self.lock = _lock_for(engine)
+        self.pending: set[Deferred[Any]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        engine = open_database(crawler.settings.get("MONITOR_DATABASE_URL"))
+        engine = acquire_engine(crawler.settings.get("MONITOR_DATABASE_URL"))
         batch = crawler.settings.getint("MONITOR_STORE_BATCH", DEFAULT_BATCH_SIZE)
         pipeline = cls(crawler, engine, batch)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
+    def _in_thread(self, function: Callable[..., T], *args: Any) -> Deferred[T]:
+        """``function(*args)`` in a worker thread, after every write asked for before it."""
+        deferred: Deferred[T] = self.lock.run(threads.deferToThread, function, *args)
+        self.pending.add(deferred)
+
+        def done(result: Any) -> Any:
+            self.pending.discard(deferred)
+            return result
+
+        return deferred.addBoth(done)
+
     def _account_url(self) -> str:
         spider = self.crawler.spider
         return getattr(spider, "account_url", None) or getattr(spider, "url", "")
 
-    def open_spider(self) -> None:
-        self.run_id = start_run(self.engine, self._account_url())
+    async def open_spider(self) -> None:
+        self.run_id = await maybe_deferred_to_future(
+            self._in_thread(start_run, self.engine, self._account_url())
+        )
 
     def spider_error(self, failure: object, response: object, spider: object) -> None:
         self.account_error = self.account_error or str(getattr(failure, "value", failure))
@@ -98,27 +157,41 @@ class StorePipeline:
         if isinstance(item, Post):
             self.buffer.append(to_row(item))
             if len(self.buffer) >= self.batch_size:
-                self.flush()
+                return self._after(self.flush(), item)
         elif isinstance(item, AccountStatus):
-            self.flush()
-            record_account_status(
-                self.engine,
-                item.account_url,
-                item.state,
-                item.error,
-                item.platform_account_id,
-                item.crawl_state,
-            )
             if item.state == "error":
                 self.account_error = item.error or "error"
+            return self._store_status(item)
         return item
 
-    def flush(self) -> None:
-        """Write the buffered posts in one transaction."""
-        if not self.buffer:
-            return
-        result = save_posts(self.engine, self.buffer)
-        self.buffer.clear()
+    async def _after(self, deferred: Deferred[Any], item: object) -> object:
+        """``item`` once ``deferred`` has fired (its error, if any, is the item's)."""
+        await maybe_deferred_to_future(deferred)
+        return item
+
+    async def _store_status(self, item: AccountStatus) -> AccountStatus:
+        """The account's status, written after every post before it (with the posts of a
+        failed batch, which went back to the buffer)."""
+        await self._drain()
+        await maybe_deferred_to_future(self.flush(item))
+        return item
+
+    def flush(self, status: AccountStatus | None = None) -> Deferred[None]:
+        """Write the buffered posts in one transaction (then ``status``, if given); if that
+        fails, the posts go back to the front of the buffer for the next flush."""
+        rows, self.buffer = self.buffer, []
+
+        def failed(failure: Any) -> Any:
+            self.buffer[:0] = rows
+            return failure
+
+        return self._in_thread(write_batch, self.engine, rows, status).addCallbacks(
+            self._written, failed
+        )
+
+    def _written(self, outcome: tuple[BatchResult, list[int]]) -> None:
+        """Back in the reactor thread: counts, stats and ``posts_flagged`` for a batch."""
+        result, reappeared = outcome
         self.counts.posts_seen += result.posts_seen
         self.counts.new_posts += result.new_posts
         self.counts.flagged += len(result.newly_flagged)
@@ -127,19 +200,29 @@ class StorePipeline:
             stats.inc_value("monitor/posts_seen", result.posts_seen)
             stats.inc_value("monitor/new_posts", result.new_posts)
             stats.inc_value("monitor/flagged", len(result.newly_flagged))
-        if result.newly_flagged:
-            reappeared = link_reappearances(self.engine, result.newly_flagged)
-            if reappeared and stats is not None:
+            if reappeared:
                 stats.inc_value("monitor/reappeared", len(reappeared))
+        if result.newly_flagged:
             self.crawler.signals.send_catch_log(posts_flagged, rows=result.flagged_rows)
 
-    def close_spider(self) -> None:
-        """Write what is left; the run is finished on ``spider_closed``, which knows why."""
-        self.flush()
+    async def close_spider(self) -> None:
+        """Write what is left and wait for every pending write; the run is finished on
+        ``spider_closed``, which knows why."""
+        try:
+            if self.buffer:
+                await maybe_deferred_to_future(self.flush())
+        finally:
+            await self._drain()
 
-    def spider_closed(self, spider: object, reason: str) -> None:
+    async def _drain(self) -> None:
+        """Wait until no write of this pipeline is pending (their errors went to their items)."""
+        while self.pending:
+            await maybe_deferred_to_future(DeferredList(list(self.pending), consumeErrors=True))
+
+    async def spider_closed(self, spider: object, reason: str) -> None:
         """Record the run's outcome: Scrapy tells pipelines the close reason only here."""
         try:
+            await self._drain()
             if self.run_id is not None:
                 stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
                 self.counts.requests = int(stats.get("downloader/request_count", 0))
@@ -151,6 +234,11 @@ class StorePipeline:
                 else:
                     outcome = "ok"
                 error = self.account_error or (f"{bad} bad response(s)" if bad else "")
-                finish_run(self.engine, self.run_id, outcome, self.counts, error)
+                await maybe_deferred_to_future(
+                    self._in_thread(
+                        finish_run, self.engine, self.run_id, outcome, self.counts, error
+                    )
+                )
         finally:
-            self.engine.dispose()
+            await self._drain()
+            release_engine(self.engine)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -142,3 +144,47 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Engine:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to ``engine`` that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@dataclass
+class _Shared:
+    engine: Engine
+    users: int = 0
+
+
+_shared: dict[str, _Shared] = {}
+_shared_lock = threading.Lock()
+
+
+def acquire_engine(url: str | None = None) -> Engine:
+    """The process's engine for ``url``, shared by every crawl of this process.
+
+    The first call opens the database as ``open_database`` does (connection check and schema
+    upgrade); later calls, while it is in use, return the same engine without either, so an
+    account crawl that starts while others run costs no new engine, no new connections and no
+    Alembic revision check. Pair every call with ``release_engine``: when the last user
+    releases it, the engine is disposed (its connections closed) and forgotten, so a process
+    that stays up between crawls (``monitor worker``) holds no connection and checks the schema
+    again on its next crawl.
+    """
+    resolved = database_url(url)
+    with _shared_lock:
+        shared = _shared.get(resolved)
+        if shared is None:
+            shared = _Shared(open_database(resolved))
+            _shared[resolved] = shared
+        shared.users += 1
+        return shared.engine
+
+
+def release_engine(engine: Engine) -> None:
+    """One user of an ``acquire_engine`` engine is done; the last one closes its connections."""
+    with _shared_lock:
+        for url, shared in _shared.items():
+            if shared.engine is engine:
+                shared.users -= 1
+                if shared.users > 0:
+                    return
+                del _shared[url]
+                break
+    engine.dispose()
