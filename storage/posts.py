@@ -15,10 +15,17 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import JSON, Column, Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.models import Evidence, Finding, PostVersion, StoredPost, WatchedAccount
+from storage.models import (
+    Evidence,
+    Finding,
+    PostVersion,
+    StoredPost,
+    UTCDateTime,
+    WatchedAccount,
+)
 
 SEVERITY_OF_KIND = {
     "national_id": "high",
@@ -123,8 +130,48 @@ class _Statements:
     # batch forms (``executemany``; rows matched back by key, not by order)
     insert_posts: Any
     find_posts: Any
+    touch_posts: Any
     insert_versions: Any
     post_severities: Any
+    # PostgreSQL: the batch forms take one array per column (``unnest``), see ``_unnest``
+    arrays: bool
+
+
+def _unnest_insert(table: Table, conflict: Sequence[str], returning: Sequence[str]) -> Any:
+    """``INSERT … SELECT * FROM unnest(<one array per column>) ON CONFLICT DO NOTHING
+    RETURNING …`` for PostgreSQL: a short statement whatever the batch size, so psycopg parses
+    it once (it re-parses every statement longer than 4 KB or with more than 50 parameters,
+    which a 200-row ``VALUES`` list is) and the server plans it once."""
+    columns = [c for c in table.columns if not c.primary_key]
+    quote = postgresql.dialect().identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in columns)
+    arrays = ", ".join(f"CAST(%({c.name})b AS {_array_type(c)})" for c in columns)
+    return (
+        f"INSERT INTO {quote(table.name)} ({names}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING "
+        f"RETURNING {', '.join(quote(c) for c in returning)}"
+    )
+
+
+def _array_type(column: Column[Any]) -> str:
+    return f"{column.type.compile(dialect=postgresql.dialect())}[]"
+
+
+def _unnest(table: Table, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The parameters of an ``_unnest_insert`` statement: one list per column, with the
+    values the column types would bind (UTC timestamps, JSON text)."""
+    out: dict[str, list[Any]] = {}
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        values = [row[column.name] for row in rows]
+        if isinstance(column.type, UTCDateTime):
+            process = column.type.process_bind_param
+            values = [process(value, None) for value in values]
+        elif isinstance(column.type, JSON):
+            values = [None if value is None else json.dumps(value) for value in values]
+        out[column.name] = values
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -132,6 +179,29 @@ def _statements(dialect: str) -> _Statements:
     module = postgresql if dialect == "postgresql" else sqlite
     evidence, posts = Evidence.__table__, StoredPost.__table__
     versions, findings = PostVersion.__table__, Finding.__table__
+    arrays = dialect == "postgresql"
+    if arrays:
+        insert_posts = _unnest_insert(posts, ["platform", "post_id"], ["id", "platform", "post_id"])
+        insert_versions = _unnest_insert(
+            versions, ["post_id", "content_hash"], ["id", "post_id", "content_hash"]
+        )
+        touch_posts = (
+            "UPDATE posts SET last_seen_at = v.seen FROM unnest(CAST(%(b_id)b AS INTEGER[]), "
+            "CAST(%(b_seen)b AS TIMESTAMP WITH TIME ZONE[])) AS v(id, seen) "
+            "WHERE posts.id = v.id AND posts.last_seen_at < v.seen"
+        )
+    else:
+        insert_posts = (
+            module.insert(posts)
+            .on_conflict_do_nothing(index_elements=["platform", "post_id"])
+            .returning(posts.c.id, posts.c.platform, posts.c.post_id)
+        )
+        insert_versions = (
+            module.insert(versions)
+            .on_conflict_do_nothing(index_elements=["post_id", "content_hash"])
+            .returning(versions.c.id, versions.c.post_id, versions.c.content_hash)
+        )
+        touch_posts = None
     upsert_evidence = module.insert(evidence)
     upsert_evidence = upsert_evidence.on_conflict_do_update(
         index_elements=["sha256", "request_url"],
@@ -156,18 +226,16 @@ def _statements(dialect: str) -> _Statements:
         .where(posts.c.id == bindparam("b_id"))
         .values(severity=bindparam("b_severity")),
         insert_findings=findings.insert(),
-        insert_posts=module.insert(posts)
-        .on_conflict_do_nothing(index_elements=["platform", "post_id"])
-        .returning(posts.c.id, posts.c.platform, posts.c.post_id),
+        insert_posts=insert_posts,
         find_posts=select(posts.c.id, posts.c.platform, posts.c.post_id).where(
             posts.c.post_id.in_(bindparam("b_post_ids", expanding=True))
         ),
-        insert_versions=module.insert(versions)
-        .on_conflict_do_nothing(index_elements=["post_id", "content_hash"])
-        .returning(versions.c.id, versions.c.post_id, versions.c.content_hash),
+        touch_posts=touch_posts,
+        insert_versions=insert_versions,
         post_severities=select(posts.c.id, posts.c.severity).where(
             posts.c.id.in_(bindparam("b_ids", expanding=True))
         ),
+        arrays=arrays,
     )
 
 
@@ -353,13 +421,16 @@ def _save_distinct(
     whole batch: insert the new posts, touch the known ones, insert the new versions, then
     severities and findings."""
     severities = [severity_of([f.kind for f in row.findings]) for row in rows]
-    inserted = connection.execute(
-        statements.insert_posts,
-        [
-            _post_values(row, accounts.get(row.account_url), severity)
-            for row, severity in zip(rows, severities, strict=True)
-        ],
-    )
+    post_rows = [
+        _post_values(row, accounts.get(row.account_url), severity)
+        for row, severity in zip(rows, severities, strict=True)
+    ]
+    if statements.arrays:
+        inserted = connection.exec_driver_sql(
+            statements.insert_posts, _unnest(StoredPost.__table__, post_rows)
+        )
+    else:
+        inserted = connection.execute(statements.insert_posts, post_rows)
     post_ids = {(platform, post_id): id_ for id_, platform, post_id in inserted}
     created = [(row.platform, row.post_id) in post_ids for row in rows]
     known = [row for row, new in zip(rows, created, strict=True) if not new]
@@ -371,24 +442,35 @@ def _save_distinct(
             ):
                 if (platform, post_id) in wanted:
                     post_ids[(platform, post_id)] = id_
-        connection.execute(
-            statements.touch_post,
-            [
-                {"b_id": post_ids[(row.platform, row.post_id)], "b_seen": row.captured_at}
-                for row in known
-            ],
-        )
+        touches = [
+            {"b_id": post_ids[(row.platform, row.post_id)], "b_seen": row.captured_at}
+            for row in known
+        ]
+        if statements.arrays:
+            seen = StoredPost.__table__.c.last_seen_at.type.process_bind_param
+            connection.exec_driver_sql(
+                statements.touch_posts,
+                {
+                    "b_id": [t["b_id"] for t in touches],
+                    "b_seen": [seen(t["b_seen"], None) for t in touches],
+                },
+            )
+        else:
+            connection.execute(statements.touch_post, touches)
     ids = [post_ids[(row.platform, row.post_id)] for row in rows]
     hashes = [row.content_hash() for row in rows]
-    versions = connection.execute(
-        statements.insert_versions,
-        [
-            _version_values(post_id, row, content_hash, evidence_id)
-            for post_id, row, content_hash, evidence_id in zip(
-                ids, rows, hashes, evidence_ids, strict=True
-            )
-        ],
-    )
+    version_rows = [
+        _version_values(post_id, row, content_hash, evidence_id)
+        for post_id, row, content_hash, evidence_id in zip(
+            ids, rows, hashes, evidence_ids, strict=True
+        )
+    ]
+    if statements.arrays:
+        versions = connection.exec_driver_sql(
+            statements.insert_versions, _unnest(PostVersion.__table__, version_rows)
+        )
+    else:
+        versions = connection.execute(statements.insert_versions, version_rows)
     version_ids = {(post_id, content_hash): id_ for id_, post_id, content_hash in versions}
     # Severity before this batch of the known posts that got a new version.
     changed = [
