@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -51,12 +51,30 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。、）)\]]{1,2000}", re.IG
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 _DIGIT_RUN = re.compile(r"\d+")
 
 MAX_GROUPS = 7
 MIN_SPAN = 8
 MAX_SPAN = 20
+
+
+class lazy:
+    """A per-instance cached attribute, like ``functools.cached_property`` without its lock
+    (Python 3.11 takes an RLock on every first access): the value is stored in the instance
+    ``__dict__``, which later reads find before this non-data descriptor."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class Span:
@@ -84,32 +102,38 @@ class Doc:
         self.min_score = 0.0  # the engine's reporting threshold (lets recognizers skip work)
         self.cache: dict[str, Any] = {}  # per-document memo shared by recognizers
 
-    @cached_property
+    @lazy
     def lower(self) -> str:
         return _lower_same_length(self.folded)
 
-    @cached_property
+    @lazy
     def digit_count(self) -> int:
         return sum(self.folded.count(d) for d in "0123456789")
 
-    @cached_property
+    @lazy
     def max_digit_run(self) -> int:
         """Length of the longest run of digits (``\\d``, any script)."""
         return max(map(len, _DIGIT_RUN.findall(self.folded)), default=0)
 
-    @cached_property
+    @lazy
+    def has_cjk(self) -> bool:
+        """Whether any Han, kana or hangul character occurs (one pass decides all three
+        flags below for the many texts without any)."""
+        return self.folded.isascii() is False and _CJK.search(self.folded) is not None
+
+    @lazy
     def has_han(self) -> bool:
-        return _HAN.search(self.folded) is not None
+        return self.has_cjk and _HAN.search(self.folded) is not None
 
-    @cached_property
+    @lazy
     def has_kana(self) -> bool:
-        return _KANA.search(self.folded) is not None
+        return self.has_cjk and _KANA.search(self.folded) is not None
 
-    @cached_property
+    @lazy
     def has_hangul(self) -> bool:
-        return _HANGUL.search(self.folded) is not None
+        return self.has_cjk and _HANGUL.search(self.folded) is not None
 
-    @cached_property
+    @lazy
     def url_spans(self) -> list[tuple[int, int]]:
         return [m.span() for m in _URL.finditer(self.folded)]
 
@@ -118,7 +142,7 @@ class Doc:
         i = bisect.bisect_right(spans, (start, len(self.text) + 1))
         return i > 0 and spans[i - 1][0] <= start and end <= spans[i - 1][1]
 
-    @cached_property
+    @lazy
     def numeric_spans(self) -> dict[int, list[Span]]:
         """Runs of at most ``MAX_GROUPS`` consecutive digit groups, keyed by digit count.
 
@@ -130,6 +154,8 @@ class Doc:
         folded = self.folded
         for m in _NUM_CHUNK.finditer(folded):
             cs, ce = m.span()
+            if ce - cs < MIN_SPAN:
+                continue  # too few characters to hold MIN_SPAN digits
             chunk = m.group()
             if chunk.isdigit():
                 if MIN_SPAN <= len(chunk) <= MAX_SPAN:

@@ -191,6 +191,9 @@ class StdnumIdsRecognizer(Recognizer):
         self._weak = tuple(i for i, r in enumerate(self.rows) if r.spec.base < 0.5)
         self._all = tuple(range(len(self.rows)))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self._min_run = min(r.min_run for r in self.rows)
+        self._min_weak_run = min((self.rows[i].min_run for i in self._weak), default=10**9)
+        self._strong_active: dict[int, list[bool]] = {}  # by longest digit run
 
     def _alternation(self, rows: tuple[int, ...]) -> re.Pattern[str]:
         """Alternation of the patterns of ``rows`` (a marker group ends each alternative)."""
@@ -200,19 +203,35 @@ class StdnumIdsRecognizer(Recognizer):
             regex = self._compiled[rows] = re.compile(f"{_B}(?=[0-9A-Za-z])(?:{alts})")
         return regex
 
+    def _active(self, doc: Doc, longest: int) -> list[bool]:
+        """Which rows can match (digit-run bound) and may be reported (context present)."""
+        active = self._strong_active.get(longest)
+        if active is None:
+            active = [longest >= min_run and strong for min_run, strong, _words in self._gates]
+            self._strong_active[longest] = active
+        if longest < self._min_weak_run:
+            return active
+        present = _words_present(doc)
+        if not present:
+            return active
+        active = active.copy()
+        for i in self._weak:
+            min_run, _strong, words = self._gates[i]
+            if longest >= min_run and not words.isdisjoint(present):
+                active[i] = True
+        return active
+
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         longest = doc.max_digit_run
-        present = _words_present(doc) if longest >= 3 else set()
-        active = [
-            longest >= min_run and (strong or not words.isdisjoint(present))
-            for min_run, strong, words in self._gates
-        ]
-        if not any(active):
+        if longest < self._min_run:
+            return
+        active = self._active(doc, longest)
+        if True not in active:
             return
         order = self._all if any(active[i] for i in self._weak) else self._strong
         n = len(order)
-        spans: list[list[tuple[int, int]]] = [[] for _ in self.rows]
-        free = [0] * len(self.rows)  # a row's next match starts after its previous match
+        spans: dict[int, list[tuple[int, int]]] = {}
+        free: dict[int, int] = {}  # a row's next match starts after its previous match
         text = doc.folded
         search = self._alternation(order).search
         m = search(text)
@@ -222,8 +241,8 @@ class StdnumIdsRecognizer(Recognizer):
             end = m.end()
             while True:
                 row = order[k]
-                if active[row] and pos >= free[row]:
-                    spans[row].append((pos, end))
+                if active[row] and pos >= free.get(row, 0):
+                    spans.setdefault(row, []).append((pos, end))
                     free[row] = end
                 if k + 1 >= n:
                     break
@@ -233,9 +252,10 @@ class StdnumIdsRecognizer(Recognizer):
                 k += nxt.lastindex  # type: ignore[operator]
                 end = nxt.end()
             m = search(text, pos + 1)
-        for row, found in zip(self.rows, spans, strict=True):
-            for s, e in found:
-                cand = row.check(doc, s, e)
+        for row in sorted(spans):
+            check = self.rows[row].check
+            for s, e in spans[row]:
+                cand = check(doc, s, e)
                 if cand is not None:
                     yield cand
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from re import _constants as _sre_constants  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneMetadata, PhoneNumberMatcher
@@ -34,6 +36,8 @@ LANGUAGE_REGIONS = {
     "ru": ("RU",),
 }
 DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "CN", "ES")
+MAXREPEAT = _sre_constants.MAXREPEAT
+sre_parse = _sre_parser.parse
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 _CANDIDATE = re.compile(
@@ -115,17 +119,31 @@ def _national_pattern(region: str) -> tuple[re.Pattern[str] | None, re.Pattern[s
     return re.compile("|".join(parts)), (re.compile(prefix) if prefix else None)
 
 
+@cache
+def _national_widths(region: str) -> tuple[int, int]:
+    """Bounds on the length of a string :func:`_national_pattern` can match (from the
+    regex parse tree, so a length outside them cannot match: no need to run the regex)."""
+    pattern, _prefix = _national_pattern(region)
+    if pattern is None:
+        return 0, MAXREPEAT
+    return sre_parse(pattern.pattern).getwidth()  # type: ignore[no-any-return]
+
+
 def plausible(digits: str, region: str) -> bool:
     """Cheap pre-check of a national number against the country's type patterns."""
     pattern, prefix = _national_pattern(region)
     if pattern is None:
         return True
-    if pattern.fullmatch(digits):
+    lo, hi = _national_widths(region)
+    n = len(digits)
+    if lo <= n <= hi and pattern.fullmatch(digits):
         return True
     if prefix is None:
         return False
     m = prefix.match(digits)
-    return bool(m) and m.end() > 0 and bool(pattern.fullmatch(digits[m.end() :]))
+    if not m or m.end() == 0 or not lo <= n - m.end() <= hi:
+        return False
+    return bool(pattern.fullmatch(digits[m.end() :]))
 
 
 @cache
@@ -187,9 +205,10 @@ class PhoneRecognizer(Recognizer):
     context_score = 0.93
     min_digits = 6
 
-    def _emit(self, doc: Doc, start: int, end: int, num: phonenumbers.PhoneNumber) -> Candidate:
+    def _emit(
+        self, doc: Doc, start: int, end: int, num: phonenumbers.PhoneNumber, country: str | None
+    ) -> Candidate:
         value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-        country = phonenumbers.region_code_for_number(num)
         cand = self.candidate(doc, start, end, value, {"region": country})
         cand.country = country
         return cand
@@ -205,8 +224,6 @@ class PhoneRecognizer(Recognizer):
                 continue
             if _DATE_LIKE.fullmatch(raw.strip()) or doc.claimed(m.start(), m.end()):
                 continue
-            if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
-                continue  # negative context or URL: cannot reach the reporting threshold
             if regions is None:
                 regions = regions_for(doc)
             if raw.startswith(("+", "00")):
@@ -216,6 +233,10 @@ class PhoneRecognizer(Recognizer):
                 tried = ()
             else:
                 tried = tuple(r for r in regions if plausible(digits, r))
+                if not tried:
+                    continue  # no region's number patterns fit (and too short to split)
+            if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
+                continue  # negative context or URL: cannot reach the reporting threshold
             found = False
             # Fast path: the whole candidate is one number.
             for region in tried:
@@ -223,9 +244,13 @@ class PhoneRecognizer(Recognizer):
                     num = phonenumbers.parse(raw, region)
                 except phonenumbers.NumberParseException:
                     continue
-                if phonenumbers.is_valid_number(num) and written_as_dialled(raw, num):
+                # phonenumbers.is_valid_number(num), keeping the region it looks up
+                country = phonenumbers.region_code_for_number(num)
+                if phonenumbers.is_valid_number_for_region(num, country) and written_as_dialled(
+                    raw, num
+                ):
                     found = True
-                    yield self._emit(doc, m.start(), m.end(), num)
+                    yield self._emit(doc, m.start(), m.end(), num, country)
                     break
             if found or len(digits) < 18:
                 continue
@@ -236,6 +261,9 @@ class PhoneRecognizer(Recognizer):
                     continue
                 for pm in PhoneNumberMatcher(raw, region, leniency=Leniency.VALID, max_tries=8):
                     found = True
-                    yield self._emit(doc, m.start() + pm.start, m.start() + pm.end, pm.number)
+                    country = phonenumbers.region_code_for_number(pm.number)
+                    yield self._emit(
+                        doc, m.start() + pm.start, m.start() + pm.end, pm.number, country
+                    )
                 if found:
                     break
