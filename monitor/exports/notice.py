@@ -16,13 +16,16 @@ Values are masked unless ``--unmasked``.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import functools
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine
 
 from monitor.exports import ExportRequest, output_file, posts_of, tool_info
+from monitor.exports.jsonstream import Lazy, LazyText, dump
 from monitor.review import iso
 from monitor.takedown import (
     KIND_LABELS,
@@ -38,6 +41,7 @@ from storage.review import FlaggedPost
 BLUESKY_REASON = "tools.ozone.report.defs#reasonHarassmentDoxxing"
 BLUESKY_REASON_LIMIT = 2000
 X_FORM_POSTS = 5
+KEEP_ITEMS = 2000  # a notice lists its posts in several places; up to this many are kept
 X_INFORMATION_TYPES = {
     "national_id": "Identity documents or numbers",
     "passport": "Identity documents or numbers",
@@ -71,9 +75,27 @@ class Item:
 
 @dataclass
 class Group:
+    """One (platform, account) of the selection, as a first pass over it learns it; its items
+    are streamed again (``items()``) wherever the notice lists them."""
+
     platform: str
     account_url: str
-    items: list[Item] = field(default_factory=list)
+    stream: Callable[[], Iterator[Item]]
+    count: int = 0
+    kinds: set[str] = field(default_factory=set)
+    # Mastodon: (instance, account id) -> the kinds of its posts, in order of appearance
+    mastodon_targets: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    kept: list[Item] | None = None
+
+    def items(self) -> Iterator[Item]:
+        """The group's items: kept after the first read for a group of up to ``KEEP_ITEMS``
+        posts, read again from the database for a larger one (memory stays flat)."""
+        if self.kept is not None:
+            return iter(self.kept)
+        if self.count > KEEP_ITEMS:
+            return self.stream()
+        self.kept = list(self.stream())
+        return iter(self.kept)
 
 
 def _item(post: FlaggedPost, unmasked: bool) -> Item:
@@ -96,122 +118,151 @@ def _item(post: FlaggedPost, unmasked: bool) -> Item:
     )
 
 
-def explanation(items: list[Item], with_values: bool = True) -> str:
-    """Why the content is unlawful/against the rules, naming what is exposed (masked)."""
-    kinds = sorted({k for i in items for k in i.kinds})
-    lines = [
+def summary(kinds: set[str] | list[str]) -> str:
+    """Why the content is unlawful/against the rules, naming what is exposed (no values)."""
+    return (
         f"The content at the URL(s) below publishes personal data of a private individual "
-        f"without their consent ({kinds_phrase(kinds)}), exposing them to harassment, "
+        f"without their consent ({kinds_phrase(sorted(kinds))}), exposing them to harassment, "
         "stalking and identity fraud (doxxing). Publishing this data is unlawful processing "
         "of personal data (GDPR Art. 5, 6 and 9) and against the platform's rules on "
         "private information."
-    ]
-    if with_values:
-        for i in items:
-            lines.append(f"- {i.url}: " + "; ".join(i.values))
-    return "\n".join(lines)
+    )
+
+
+def value_lines(items: Iterable[Item]) -> Iterator[str]:
+    """One line per post: its URL and what it exposes (masked unless the export is not)."""
+    for i in items:
+        yield f"\n- {i.url}: " + "; ".join(i.values)
+
+
+def explanation(items: list[Item]) -> str:
+    """The summary and the values of a few items."""
+    return summary({k for i in items for k in i.kinds}) + "".join(value_lines(items))
+
+
+def streamed_explanation(group: Group) -> LazyText:
+    """The summary and one line per post of the whole group, streamed."""
+    return LazyText(lambda: itertools.chain([summary(group.kinds)], value_lines(group.items())))
+
+
+def _urls(group: Group) -> Lazy:
+    return Lazy(lambda: (i.url for i in group.items()))
 
 
 def _mastodon(group: Group) -> list[dict[str, Any]]:
-    targets = {i.post_id: i.mastodon for i in group.items if i.mastodon is not None}
-    keys = sorted({(t.instance, t.account_id or "") for t in targets.values()})
-    out = []
-    for instance, account in keys:
-        items = [
-            i
-            for i in group.items
-            if i.mastodon is not None
-            and (i.mastodon.instance, i.mastodon.account_id or "") == (instance, account)
-        ]
-        out.append(
-            {
-                "channel": "mastodon_api",
-                "endpoint": f"{instance}/api/v1/reports",
-                "fields": {
-                    "account_id": account or None,
-                    "status_ids": [targets[i.post_id].status_id for i in items],
-                    "comment": explanation(items, with_values=False)[:MASTODON_COMMENT_LIMIT],
-                    "category": "other",
-                    "forward": True,
-                },
-            }
-        )
-    return out
+    def status_ids(key: tuple[str, str]) -> Iterator[str]:
+        for i in group.items():
+            if i.mastodon and (i.mastodon.instance, i.mastodon.account_id or "") == key:
+                yield i.mastodon.status_id
 
-
-def _bluesky(group: Group) -> list[dict[str, Any]]:
     return [
         {
-            "channel": "com.atproto.moderation.createReport",
-            "body": {
-                "reasonType": BLUESKY_REASON,
-                "reason": explanation([i])[:BLUESKY_REASON_LIMIT],
-                "subject": {"$type": "com.atproto.repo.strongRef", "uri": i.uri, "cid": i.cid},
+            "channel": "mastodon_api",
+            "endpoint": f"{instance}/api/v1/reports",
+            "fields": {
+                "account_id": account or None,
+                "status_ids": Lazy(functools.partial(status_ids, (instance, account))),
+                "comment": summary(kinds)[:MASTODON_COMMENT_LIMIT],
+                "category": "other",
+                "forward": True,
             },
         }
-        for i in group.items
+        for (instance, account), kinds in group.mastodon_targets.items()
     ]
 
 
-def _x(group: Group) -> list[dict[str, Any]]:
-    out = []
-    for start in range(0, len(group.items), X_FORM_POSTS):
-        items = group.items[start : start + X_FORM_POSTS]
-        kinds = sorted({k for i in items for k in i.kinds})
-        types = sorted({X_INFORMATION_TYPES[k] for k in kinds if k in X_INFORMATION_TYPES})
-        out.append(
+def _bluesky(group: Group) -> Lazy:
+    return Lazy(
+        lambda: (
             {
-                "channel": "x_private_information_form",
-                "reported_account": group.account_url,
-                "post_urls": [i.url for i in items],
-                "information_types": types,
-                "note": (
-                    "X does not treat a name or date of birth alone as private information"
-                    if "date_of_birth" in kinds
-                    else ""
-                ),
-                "description": explanation(items),
+                "channel": "com.atproto.moderation.createReport",
+                "body": {
+                    "reasonType": BLUESKY_REASON,
+                    "reason": explanation([i])[:BLUESKY_REASON_LIMIT],
+                    "subject": {"$type": "com.atproto.repo.strongRef", "uri": i.uri, "cid": i.cid},
+                },
             }
+            for i in group.items()
         )
-    return out
+    )
+
+
+def _x_form(group: Group, items: list[Item]) -> dict[str, Any]:
+    kinds = sorted({k for i in items for k in i.kinds})
+    types = sorted({X_INFORMATION_TYPES[k] for k in kinds if k in X_INFORMATION_TYPES})
+    return {
+        "channel": "x_private_information_form",
+        "reported_account": group.account_url,
+        "post_urls": [i.url for i in items],
+        "information_types": types,
+        "note": (
+            "X does not treat a name or date of birth alone as private information"
+            if "date_of_birth" in kinds
+            else ""
+        ),
+        "description": explanation(items),
+    }
+
+
+def _x(group: Group) -> Lazy:
+    def forms() -> Iterator[dict[str, Any]]:
+        items = group.items()
+        while chunk := list(itertools.islice(items, X_FORM_POSTS)):
+            yield _x_form(group, chunk)
+
+    return Lazy(forms)
 
 
 def _telegram(group: Group) -> list[dict[str, Any]]:
-    urls = "\n".join(i.url for i in group.items)
+    def text() -> Iterator[str]:
+        yield (
+            f"The public channel {group.account_url} publishes personal details of a "
+            "private person without consent.\n\nMessages:"
+        )
+        for i in group.items():
+            yield f"\n{i.url}"
+        yield "\n\n"
+        yield from streamed_explanation(group).make()
+        yield "\n\nPlease remove these messages."
+
     return [
         {
             "channel": "telegram_abuse",
             "to": "abuse@telegram.org",
             "in_app_reason": "Personal details",
             "subject": f"Doxxing in public channel {group.account_url}",
-            "text": (
-                f"The public channel {group.account_url} publishes personal details of a "
-                f"private person without consent.\n\nMessages:\n{urls}\n\n"
-                f"{explanation(group.items)}\n\nPlease remove these messages."
-            ),
+            "text": LazyText(text),
         }
     ]
 
 
-CHANNELS = {"mastodon": _mastodon, "bluesky": _bluesky, "x": _x, "twitter": _x}
+CHANNELS: dict[str, Callable[[Group], Any]] = {
+    "mastodon": _mastodon,
+    "bluesky": _bluesky,
+    "x": _x,
+    "twitter": _x,
+    "telegram": _telegram,
+}
 
 
 def _dsa(group: Group, request: ExportRequest) -> dict[str, Any]:
     return {
         "legal_basis": "Regulation (EU) 2022/2065 (Digital Services Act), Article 16",
-        "exact_urls": [i.url for i in group.items],
-        "explanation": explanation(group.items),
+        "exact_urls": _urls(group),
+        "explanation": streamed_explanation(group),
         "notifier": {"name": request.notifier_name, "email": request.notifier_email},
         "good_faith_statement": GOOD_FAITH,
-        "evidence": [
-            {
-                "url": i.url,
-                "posted_at": i.posted_at,
-                "captured_at": i.captured_at,
-                "sha256": i.evidence_sha256,
-            }
-            for i in group.items
-        ],
+        "evidence": Lazy(
+            lambda: (
+                {
+                    "url": i.url,
+                    "posted_at": i.posted_at,
+                    "captured_at": i.captured_at,
+                    "sha256": i.evidence_sha256,
+                }
+                for i in group.items()
+            )
+        ),
     }
 
 
@@ -219,9 +270,9 @@ def _lumen(group: Group, request: ExportRequest) -> dict[str, Any]:
     return {
         "type": "PrivateInformation",
         "title": f"Private information on {group.platform}: {group.account_url}",
-        "explanation": explanation(group.items, with_values=False),
-        "complaint": explanation(group.items),
-        "urls_with_private_information": [i.url for i in group.items],
+        "explanation": summary(group.kinds),
+        "complaint": streamed_explanation(group),
+        "urls_with_private_information": _urls(group),
         "date_sent": iso(utcnow()),
         "jurisdictions": [],
         "action_taken": "Unspecified",
@@ -231,37 +282,60 @@ def _lumen(group: Group, request: ExportRequest) -> dict[str, Any]:
     }
 
 
-def write(engine: Engine, request: ExportRequest) -> int:
-    """Write the notices; returns the number of posts."""
+def _notice(group: Group, request: ExportRequest) -> dict[str, Any]:
+    channel = CHANNELS.get(group.platform)
+    return {
+        "platform": group.platform,
+        "account_url": group.account_url,
+        "post_urls": _urls(group),
+        "platform_reports": channel(group) if channel else [],
+        "dsa_article_16": _dsa(group, request),
+        "lumen": _lumen(group, request),
+    }
+
+
+def _groups(engine: Engine, request: ExportRequest) -> dict[tuple[str, str], Group]:
+    """A first pass over the selection: its groups, their post counts, kinds and targets."""
+
+    def items_of(platform: str, account_url: str) -> Callable[[], Iterator[Item]]:
+        criteria = replace(request.criteria, platform=platform, account_url=account_url)
+        narrowed = replace(request, criteria=criteria)
+        return lambda: (_item(p, request.unmasked) for p in posts_of(engine, narrowed))
+
     groups: dict[tuple[str, str], Group] = {}
-    count = 0
     for post in posts_of(engine, request):
         key = (post.platform, post.account_url)
-        groups.setdefault(key, Group(*key)).items.append(_item(post, request.unmasked))
-        count += 1
-    notices = []
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(*key, stream=items_of(*key))
+        group.count += 1
+        group.kinds.update(post.kinds)
+        if post.platform == "mastodon":
+            target = mastodon_target(post)
+            kinds = group.mastodon_targets.setdefault(
+                (target.instance, target.account_id or ""), set()
+            )
+            kinds.update(post.kinds)
+    return groups
+
+
+def _notices(groups: dict[tuple[str, str], Group], request: ExportRequest) -> Iterator[Any]:
     for group in groups.values():
-        channel = CHANNELS.get(group.platform)
-        if group.platform == "telegram":
-            channel = _telegram
-        notices.append(
-            {
-                "platform": group.platform,
-                "account_url": group.account_url,
-                "post_urls": [i.url for i in group.items],
-                "platform_reports": channel(group) if channel else [],
-                "dsa_article_16": _dsa(group, request),
-                "lumen": _lumen(group, request),
-            }
-        )
+        yield _notice(group, request)
+        group.kept = None  # written: let its items go before the next group's are read
+
+
+def write(engine: Engine, request: ExportRequest) -> int:
+    """Write the notices, streaming every list of posts; returns the number of posts."""
+    groups = _groups(engine, request)
     document = {
         **tool_info(),
         "generated_at": iso(utcnow()),
         "scope": request.scope(),
         "masked": not request.unmasked,
-        "notices": notices,
+        "notices": Lazy(lambda: _notices(groups, request)),
     }
     with output_file(request.path, request.unmasked) as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=2)
+        dump(document, handle)
         handle.write("\n")
-    return count
+    return sum(group.count for group in groups.values())

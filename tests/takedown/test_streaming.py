@@ -41,10 +41,14 @@ def add_posts(engine, start: int, count: int) -> None:
         save_posts(engine, rows[offset : offset + 1000])
 
 
+FORMATS = ("jsonl", "csv", "html", "notice", "warc")
+
+
 def peak_of_export(engine, path, fmt: str) -> tuple[int, int]:
     tracemalloc.start()
     try:
-        result = run_export(engine, ExportRequest(format=fmt, path=path, batch_size=200))
+        request = ExportRequest(format=fmt, path=path, batch_size=200, unmasked=fmt == "warc")
+        result = run_export(engine, request)
         return result.posts, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -54,13 +58,9 @@ def test_export_memory_stays_flat(sqlite_url, tmp_path):
     engine = open_database(sqlite_url)
     try:
         add_posts(engine, 0, 500)
-        small = {
-            fmt: peak_of_export(engine, tmp_path / f"s.{fmt}", fmt) for fmt in ("jsonl", "html")
-        }
+        small = {fmt: peak_of_export(engine, tmp_path / f"s.{fmt}", fmt) for fmt in FORMATS}
         add_posts(engine, 500, 3500)
-        large = {
-            fmt: peak_of_export(engine, tmp_path / f"l.{fmt}", fmt) for fmt in ("jsonl", "html")
-        }
+        large = {fmt: peak_of_export(engine, tmp_path / f"l.{fmt}", fmt) for fmt in FORMATS}
     finally:
         engine.dispose()
     for fmt in small:
