@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Engine, Table, bindparam, select, update
@@ -153,6 +154,81 @@ def _unnest_insert(table: Table, conflict: Sequence[str], returning: Sequence[st
     )
 
 
+SQLITE_ROWS_PER_STATEMENT = 500  # 500 rows of 12 columns: far below SQLite's 32,766 variables
+
+
+@lru_cache(maxsize=16)
+def _values_insert(
+    table: Table, conflict: tuple[str, ...], returning: tuple[str, ...], n: int
+) -> str:
+    """``INSERT … VALUES (?, …), … (n rows) ON CONFLICT DO NOTHING RETURNING …`` for SQLite,
+    as the driver's text: the same statement SQLAlchemy's ``insertmanyvalues`` sends, without
+    its per-row parameter processing (``_values_rows`` binds the values as the column types
+    would); the driver keeps it prepared, since full batches repeat the same text."""
+    quote = sqlite.dialect().identifier_preparer.quote
+    columns = [c for c in table.columns if not c.primary_key]
+    one = f"({', '.join('?' for _ in columns)})"
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+        f"VALUES {', '.join(one for _ in range(n))} "
+        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING "
+        f"RETURNING {', '.join(quote(c) for c in returning)}"
+    )
+
+
+def _values_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
+    """The flat parameters of ``_values_insert``: each value processed by its column type's
+    bind processor for this dialect (timestamps as SQLite text, JSON as text). Timestamps and
+    empty JSON values repeat (the posts of a page share their capture time), so each distinct
+    one is processed once per call."""
+    dialect = connection.dialect
+    columns: list[list[Any]] = []
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        values = [row[column.name] for row in rows]
+        process = column.type._cached_bind_processor(dialect)
+        if process is None:
+            pass
+        elif isinstance(column.type, UTCDateTime):
+            done: dict[datetime, Any] = {}
+            for value in values:
+                if value is not None and value not in done:
+                    done[value] = process(value)
+            values = [None if value is None else done[value] for value in values]
+        elif isinstance(column.type, JSON):  # as SQLAlchemy binds it: None is JSON 'null'
+            empty = {"[]": process([]), "{}": process({})}
+            values = [
+                empty[repr(value)] if value == [] or value == {} else process(value)
+                for value in values
+            ]
+        else:
+            values = [None if value is None else process(value) for value in values]
+        columns.append(values)
+    return list(chain.from_iterable(zip(*columns, strict=True)))
+
+
+def _insert_returning(
+    connection: Connection,
+    statements: _Statements,
+    table: Table,
+    rows: list[dict[str, Any]],
+    conflict: tuple[str, ...],
+    returning: tuple[str, ...],
+) -> list[Any]:
+    """Insert ``rows`` (those already there are skipped); the new rows' ``returning``."""
+    if statements.arrays:
+        statement = statements.insert_posts if table is StoredPost.__table__ else None
+        statement = statement or statements.insert_versions
+        return list(connection.exec_driver_sql(statement, _unnest(table, rows)))
+    out: list[Any] = []
+    for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
+        chunk = rows[start : start + SQLITE_ROWS_PER_STATEMENT]
+        sql = _values_insert(table, conflict, returning, len(chunk))
+        out += connection.exec_driver_sql(sql, tuple(_values_rows(connection, table, chunk)))
+    return out
+
+
 def _array_type(column: Column[Any]) -> str:
     return f"{column.type.compile(dialect=postgresql.dialect())}[]"
 
@@ -167,9 +243,10 @@ def _unnest(table: Table, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
         values = [row[column.name] for row in rows]
         if isinstance(column.type, UTCDateTime):
             process = column.type.process_bind_param
-            values = [process(value, None) for value in values]
-        elif isinstance(column.type, JSON):
-            values = [None if value is None else json.dumps(value) for value in values]
+            done = {value: process(value, None) for value in set(values)}
+            values = [done[value] for value in values]
+        elif isinstance(column.type, JSON):  # as SQLAlchemy binds it: None is JSON 'null'
+            values = [json.dumps(value) for value in values]
         out[column.name] = values
     return out
 
@@ -425,12 +502,14 @@ def _save_distinct(
         _post_values(row, accounts.get(row.account_url), severity)
         for row, severity in zip(rows, severities, strict=True)
     ]
-    if statements.arrays:
-        inserted = connection.exec_driver_sql(
-            statements.insert_posts, _unnest(StoredPost.__table__, post_rows)
-        )
-    else:
-        inserted = connection.execute(statements.insert_posts, post_rows)
+    inserted = _insert_returning(
+        connection,
+        statements,
+        StoredPost.__table__,
+        post_rows,
+        ("platform", "post_id"),
+        ("id", "platform", "post_id"),
+    )
     post_ids = {(platform, post_id): id_ for id_, platform, post_id in inserted}
     created = [(row.platform, row.post_id) in post_ids for row in rows]
     known = [row for row, new in zip(rows, created, strict=True) if not new]
@@ -465,12 +544,14 @@ def _save_distinct(
             ids, rows, hashes, evidence_ids, strict=True
         )
     ]
-    if statements.arrays:
-        versions = connection.exec_driver_sql(
-            statements.insert_versions, _unnest(PostVersion.__table__, version_rows)
-        )
-    else:
-        versions = connection.execute(statements.insert_versions, version_rows)
+    versions = _insert_returning(
+        connection,
+        statements,
+        PostVersion.__table__,
+        version_rows,
+        ("post_id", "content_hash"),
+        ("id", "post_id", "content_hash"),
+    )
     version_ids = {(post_id, content_hash): id_ for id_, post_id, content_hash in versions}
     # Severity before this batch of the known posts that got a new version.
     changed = [
