@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -100,7 +101,7 @@ class Doc:
         self.countries = {c.upper() for c in countries}
         self._claims: list[tuple[int, int]] = []
         self.min_score = 0.0  # the engine's reporting threshold (lets recognizers skip work)
-        self.cache: dict[str, Any] = {}  # per-document memo shared by recognizers
+        self.cache: dict[Any, Any] = {}  # per-document memo shared by recognizers
 
     @lazy
     def lower(self) -> str:
@@ -136,6 +137,14 @@ class Doc:
     @lazy
     def url_spans(self) -> list[tuple[int, int]]:
         return [m.span() for m in _URL.finditer(self.folded)]
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        """Whether ``pattern`` occurs in :attr:`folded` (memoised per document, so recognizers
+        sharing a cheap necessary-condition pattern search the text once)."""
+        found = self.cache.get(pattern)
+        if found is None:
+            found = self.cache[pattern] = pattern.search(self.folded) is not None
+        return found  # type: ignore[no-any-return]
 
     def in_url(self, start: int, end: int) -> bool:
         spans = self.url_spans
@@ -200,10 +209,20 @@ class Doc:
     def _word_index(self, words: tuple[str, ...]) -> tuple[list[int], list[int], list[int]]:
         """Every occurrence (overlapping ones too) of ``words`` in :attr:`lower`, sorted by end:
         (ends, starts, flags) with flag bit 1 = glued to an ASCII letter on the left, bit 2 =
-        on the right (see :func:`find_word`). Built once per document and word list."""
+        on the right (see :func:`find_word`). Built once per document and word list.
+
+        The word lists seen so far share one pass over the text (:func:`_union_occurrences`);
+        each list's index is that pass's occurrences of its own words."""
         entry = self.cache.get(id(words))
         if entry is not None and entry[0] is words:
             return entry[1]
+        wset = _UNION.register(words)
+        if wset is not None:
+            occ = self._union_occurrences()
+            sel = [o for o in occ if o[3] in wset] if occ else occ
+            index = ([o[0] for o in sel], [o[1] for o in sel], [o[2] for o in sel])
+            self.cache[id(words)] = (words, index)
+            return index
         low = self.lower
         n = len(low)
         occ: list[tuple[int, int, int]] = []
@@ -226,6 +245,32 @@ class Doc:
         index = ([o[0] for o in occ], [o[1] for o in occ], [o[2] for o in occ])
         self.cache[id(words)] = (words, index)
         return index
+
+    def _union_occurrences(self) -> list[tuple[int, int, int, str]]:
+        """(end, start, flags, word) of every occurrence of every registered word, sorted."""
+        version, regex, prefixes = _UNION.state
+        occ = self.cache.get(_UNION)
+        if occ is not None and occ[0] == version:
+            return occ[1]  # type: ignore[no-any-return]
+        low = self.lower
+        n = len(low)
+        out: list[tuple[int, int, int, str]] = []
+        m = regex.search(low)
+        while m is not None:
+            pos = m.start()
+            # Every word starting here is a prefix of the longest one the trie matched.
+            for word, check_start, check_end in prefixes[m.group()]:
+                end = pos + len(word)
+                flag = 0
+                if check_start and pos > 0 and _is_ascii_letter(low[pos - 1]):
+                    flag = 1
+                if check_end and end < n and _is_ascii_letter(low[end]):
+                    flag |= 2
+                out.append((end, pos, flag, word))
+            m = regex.search(low, pos + 1)
+        out.sort()
+        self.cache[_UNION] = (version, out)
+        return out
 
     def find_word(self, lo: int, hi: int, words: tuple[str, ...]) -> int:
         """``find_word(self.lower[lo:hi], words)`` without slicing or rescanning: the end of
@@ -300,6 +345,44 @@ def _word_regex(
         by_first.setdefault(spec[0][0], []).append(spec)
     pattern = trie_pattern([s[0] for s in specs]) or "(?!)"
     return re.compile(pattern), {k: tuple(v) for k, v in by_first.items()}
+
+
+class _WordUnion:
+    """The union of the context word lists used with :meth:`Doc.find_word`, so one pass over
+    a document finds the occurrences of all of them. Lists register on first use (at most
+    ``MAX_LISTS``; more fall back to a pass per list); the union only grows."""
+
+    MAX_LISTS = 256
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lists: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+        self._words: set[str] = set()
+        self.state: tuple[int, re.Pattern[str], dict[str, tuple[tuple[str, bool, bool], ...]]]
+        self.state = (0, re.compile("(?!)"), {})
+
+    def register(self, words: tuple[str, ...]) -> frozenset[str] | None:
+        entry = self._lists.get(id(words))
+        if entry is not None and entry[0] is words:
+            return entry[1]
+        with self._lock:
+            if len(self._lists) >= self.MAX_LISTS:
+                return None
+            wset = frozenset(w for w in words if w)
+            self._lists[id(words)] = (words, wset)  # keeps ``words`` alive: ids stay unique
+            if not wset <= self._words:
+                self._words |= wset
+                specs = {s[0]: s for s in _word_specs(tuple(self._words))}
+                prefixes = {
+                    w: tuple(specs[w[:k]] for k in range(1, len(w) + 1) if w[:k] in specs)
+                    for w in specs
+                }
+                regex = re.compile(trie_pattern(sorted(specs)))
+                self.state = (self.state[0] + 1, regex, prefixes)
+            return wset
+
+
+_UNION = _WordUnion()
 
 
 def _is_ascii_letter(ch: str) -> bool:

@@ -73,9 +73,12 @@ class AddressRecognizer(Recognizer):
     min_digits = 1
 
     gate: ClassVar[re.Pattern[str] | None] = None  # cheap pre-check on the lower-cased text
+    folded_gate: ClassVar[re.Pattern[str] | None] = None  # the same on the folded text
 
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
+            return False
+        if self.folded_gate is not None and not doc.has(self.folded_gate):
             return False
         return self.gate is None or self.gate.search(doc.lower) is not None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import WORD, AddressRecognizer
+from pipelines.pii.text import trie_pattern
 
 SUFFIXES = [
     "Alley",
@@ -309,3 +310,5 @@ class EnglishAddressRecognizer(AddressRecognizer):
     pattern = PATTERN
     context = CONTEXT
     gate = re.compile(r"\d[a-z]?,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
+    # Every match holds a street type after a space (case-sensitive, as in the pattern).
+    folded_gate = re.compile(rf" (?:{trie_pattern(SUFFIXES + ABBREVIATIONS)})(?![A-Za-z])")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+from pipelines.pii.text import trie_pattern
 
 _TYPES = (
     "calle|c/|avenida|avda\\.?|plaza|paseo|camino|carretera|ronda|vía|via|vial|pasaje|"
@@ -21,6 +22,18 @@ PATTERN = re.compile(
     rf"(?P<tail>,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))?(?![\w])"
 )
 
+
+def _type_words() -> list[str]:
+    """The words of ``_TYPES`` (``avda\\.?`` as ``avda`` and ``avda.``)."""
+    words = []
+    for alt in _TYPES.split("|"):
+        if alt.endswith("\\.?"):
+            words += [alt[:-3], alt[:-3] + "."]
+        else:
+            words.append(alt.replace("\\.", "."))
+    return words
+
+
 CONTEXT = ("dirección", "direccion", "domicilio", "vive en", "reside", "address")
 
 
@@ -29,4 +42,5 @@ class SpanishAddressRecognizer(AddressRecognizer):
     scheme = "address_es"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(rf"(?<![a-z])(?:{_TYPES}) ")
+    # The type words as a trie, without the look-behind (a wider gate, searched faster).
+    gate = re.compile(rf"(?:{trie_pattern(_type_words())}) ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+from pipelines.pii.text import trie_pattern
 
 _TYPES = (
     "rue|avenue|av\\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|route|cours|passage|"
@@ -46,7 +47,7 @@ class FrenchAddressRecognizer(AddressRecognizer):
     scheme = "address_fr"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(rf"(?<![a-z])(?:{_TYPES}) ")
+    gate = re.compile(rf"(?<![a-z])(?:{trie_pattern(_TYPES.replace(chr(92), '').split('|'))}) ")
     min_digits = 1
 
     def valid(self, m: re.Match[str]) -> bool:

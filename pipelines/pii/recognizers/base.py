@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from pipelines.pii.model import Candidate
+from pipelines.pii.shape import min_digit_run
 from pipelines.pii.text import Doc, Span
 
 NEGATIVE_WORDS = (
@@ -71,6 +72,9 @@ CLAIMING_KINDS = frozenset({"national_id", "payment_card", "iban", "passport"})
 URL_PENALTY = 0.6
 CONTEXT_BEFORE = 40
 CONTEXT_AFTER = 12
+
+# A letter next to a digit: needed by every ID that starts with letters (IBAN, HKID, ...).
+UPPER_DIGIT = re.compile(r"[A-Z]\d")
 
 # Generic identity words that count as context for every national ID.
 ID_WORDS = (
@@ -205,9 +209,29 @@ class NumericIdRecognizer(Recognizer):
 
 
 class RegexRecognizer(Recognizer):
-    """A recognizer with its own search pattern over the folded text."""
+    """A recognizer with its own search pattern over the folded text.
+
+    It is skipped when the document's longest run of digits is shorter than any match of
+    ``pattern`` must hold (derived from the pattern), or when ``folded_gate`` (a cheap
+    pattern every match implies) does not occur in the text.
+    """
 
     pattern: ClassVar[re.Pattern[str]]
+    folded_gate: ClassVar[re.Pattern[str] | None] = None
+    min_run: ClassVar[int] = 0
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "pattern" in cls.__dict__:
+            cls.min_run = min_digit_run(cls.pattern.pattern)
+
+    def applies(self, doc: Doc) -> bool:
+        if doc.digit_count < self.min_digits:
+            return False
+        if self.min_run and doc.max_digit_run < self.min_run:
+            return False
+        gate = self.folded_gate
+        return gate is None or doc.has(gate)
 
     def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
         """Return (normalised value, details) or ``None``."""

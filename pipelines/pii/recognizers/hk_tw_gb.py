@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipelines.pii.recognizers.base import ID_WORDS, RegexRecognizer
+from pipelines.pii.recognizers.base import ID_WORDS, UPPER_DIGIT, RegexRecognizer
 
 # -- Hong Kong identity card: 1-2 letters, 6 digits, check digit 0-9/A in brackets --------
 HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})(\d{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
@@ -23,6 +23,7 @@ class HongKongIdRecognizer(RegexRecognizer):
     country = "HK"
     scheme = "hk_hkid"
     pattern = HKID
+    folded_gate = UPPER_DIGIT
     context = (*ID_WORDS, "hkid", "香港身份證", "香港身份证", "身份證號碼", "hong kong id")
     base_score = 0.6
     context_score = 0.95
@@ -51,6 +52,7 @@ class TaiwanIdRecognizer(RegexRecognizer):
     country = "TW"
     scheme = "tw_id"
     pattern = TW
+    folded_gate = UPPER_DIGIT
     context = (*ID_WORDS, "身分證", "身分证", "統一編號", "taiwan id")
     base_score = 0.75
     context_score = 0.95
@@ -76,6 +78,7 @@ class UkNinoRecognizer(RegexRecognizer):
     country = "GB"
     scheme = "gb_nino"
     pattern = NINO
+    folded_gate = re.compile(r"[A-Z] ?\d")
     context = (*ID_WORDS, "national insurance", "nino", "ni number", "ni no")
     base_score = 0.7
     context_score = 0.95

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from stdnum import iban
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.recognizers.base import UPPER_DIGIT, Recognizer
 from pipelines.pii.text import Doc
 
 PATTERN = re.compile(r"(?<![0-9A-Za-z])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}(?![0-9a-z])")
@@ -21,6 +21,9 @@ class IbanRecognizer(Recognizer):
     base_score = 0.9
     context_score = 0.97
     min_digits = 10
+
+    def applies(self, doc: Doc) -> bool:
+        return doc.digit_count >= self.min_digits and doc.has(UPPER_DIGIT)
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         for m in PATTERN.finditer(doc.folded):
