@@ -40,10 +40,10 @@ def _lock_for(engine: Engine) -> DeferredLock:
     return lock
 
 
-def to_row(post: Post) -> PostRow:
-    """The storage form of a crawled post (findings masked; no matched value kept)."""
-    capture = None
-    if post.capture is not None:
+def to_row(post: Post, capture: CaptureRow | None = None) -> PostRow:
+    """The storage form of a crawled post (findings masked; no matched value kept);
+    ``capture``: the storage form of ``post.capture`` if already made (posts of one page)."""
+    if capture is None and post.capture is not None:
         c = post.capture
         capture = CaptureRow(c.request_url, c.status, dict(c.headers), c.body, c.captured_at)
     findings = [
@@ -120,6 +120,7 @@ class StorePipeline:
         self.account_error = ""
         self.lock = _lock_for(engine)
         self.pending: set[Deferred[Any]] = set()
+        self._capture: tuple[object, CaptureRow | None] = (None, None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -155,7 +156,11 @@ class StorePipeline:
 
     def process_item(self, item: object) -> object:
         if isinstance(item, Post):
-            self.buffer.append(to_row(item))
+            # The posts of a page share its capture: one CaptureRow for them all.
+            capture = self._capture[1] if item.capture is self._capture[0] else None
+            row = to_row(item, capture)
+            self._capture = (item.capture, row.capture)
+            self.buffer.append(row)
             if len(self.buffer) >= self.batch_size:
                 return self._after(self.flush(), item)
         elif isinstance(item, AccountStatus):

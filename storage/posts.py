@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -128,30 +128,34 @@ class _Statements:
     post_severity: Any
     set_severity: Any
     insert_findings: Any
-    # batch forms (``executemany``; rows matched back by key, not by order)
-    insert_posts: Any
+    # batch forms (rows matched back by key, not by order); the batch inserts are
+    # ``_insert_many``
     find_posts: Any
-    touch_posts: Any
-    insert_versions: Any
+    touch_posts: Any  # PostgreSQL: one array per column (``unnest``); SQLite: executemany
     post_severities: Any
-    # PostgreSQL: the batch forms take one array per column (``unnest``), see ``_unnest``
-    arrays: bool
+    arrays: bool  # PostgreSQL
 
 
-def _unnest_insert(table: Table, conflict: Sequence[str], returning: Sequence[str]) -> Any:
-    """``INSERT … SELECT * FROM unnest(<one array per column>) ON CONFLICT DO NOTHING
-    RETURNING …`` for PostgreSQL: a short statement whatever the batch size, so psycopg parses
-    it once (it re-parses every statement longer than 4 KB or with more than 50 parameters,
-    which a 200-row ``VALUES`` list is) and the server plans it once."""
+@lru_cache(maxsize=16)
+def _unnest_insert(table: Table, conflict: tuple[str, ...], returning: tuple[str, ...]) -> str:
+    """``INSERT … SELECT * FROM unnest(<one array per column>) [ON CONFLICT DO NOTHING
+    RETURNING …]`` for PostgreSQL, as the driver's text (binary arrays, ``%(name)b``): a short
+    statement whatever the batch size, so psycopg parses it once (it re-parses every statement
+    longer than 4 KB or with more than 50 parameters, which a 200-row ``VALUES`` list is) and
+    the server plans it once."""
     columns = [c for c in table.columns if not c.primary_key]
     quote = postgresql.dialect().identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in columns)
     arrays = ", ".join(f"CAST(%({c.name})b AS {_array_type(c)})" for c in columns)
-    return (
-        f"INSERT INTO {quote(table.name)} ({names}) SELECT * FROM unnest({arrays}) "
-        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING "
-        f"RETURNING {', '.join(quote(c) for c in returning)}"
-    )
+    sql = f"INSERT INTO {quote(table.name)} ({names}) SELECT * FROM unnest({arrays})"
+    return sql + _conflict_returning(quote, conflict, returning)
+
+
+def _conflict_returning(
+    quote: Callable[[str], str], conflict: tuple[str, ...], returning: tuple[str, ...]
+) -> str:
+    sql = f" ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING" if conflict else ""
+    return sql + (f" RETURNING {', '.join(map(quote, returning))}" if returning else "")
 
 
 SQLITE_ROWS_PER_STATEMENT = 500  # 500 rows of 12 columns: far below SQLite's 32,766 variables
@@ -168,12 +172,11 @@ def _values_insert(
     quote = sqlite.dialect().identifier_preparer.quote
     columns = [c for c in table.columns if not c.primary_key]
     one = f"({', '.join('?' for _ in columns)})"
-    return (
+    sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-        f"VALUES {', '.join(one for _ in range(n))} "
-        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING "
-        f"RETURNING {', '.join(quote(c) for c in returning)}"
+        f"VALUES {', '.join(one for _ in range(n))}"
     )
+    return sql + _conflict_returning(quote, conflict, returning)
 
 
 def _values_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
@@ -208,24 +211,28 @@ def _values_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
     return list(chain.from_iterable(zip(*columns, strict=True)))
 
 
-def _insert_returning(
+def _insert_many(
     connection: Connection,
-    statements: _Statements,
     table: Table,
     rows: list[dict[str, Any]],
-    conflict: tuple[str, ...],
-    returning: tuple[str, ...],
+    conflict: tuple[str, ...] = (),
+    returning: tuple[str, ...] = (),
 ) -> list[Any]:
-    """Insert ``rows`` (those already there are skipped); the new rows' ``returning``."""
-    if statements.arrays:
-        statement = statements.insert_posts if table is StoredPost.__table__ else None
-        statement = statement or statements.insert_versions
-        return list(connection.exec_driver_sql(statement, _unnest(table, rows)))
+    """Insert ``rows`` in one statement (SQLite: one per 500 rows), skipping those that
+    conflict on ``conflict`` if given; the inserted rows' ``returning`` columns."""
+    if not rows:
+        return []
+    if connection.dialect.name == "postgresql":
+        sql = _unnest_insert(table, conflict, returning)
+        result = connection.exec_driver_sql(sql, _unnest(table, rows))
+        return list(result) if returning else []
     out: list[Any] = []
     for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
         chunk = rows[start : start + SQLITE_ROWS_PER_STATEMENT]
         sql = _values_insert(table, conflict, returning, len(chunk))
-        out += connection.exec_driver_sql(sql, tuple(_values_rows(connection, table, chunk)))
+        result = connection.exec_driver_sql(sql, tuple(_values_rows(connection, table, chunk)))
+        if returning:
+            out += result
     return out
 
 
@@ -258,26 +265,12 @@ def _statements(dialect: str) -> _Statements:
     versions, findings = PostVersion.__table__, Finding.__table__
     arrays = dialect == "postgresql"
     if arrays:
-        insert_posts = _unnest_insert(posts, ["platform", "post_id"], ["id", "platform", "post_id"])
-        insert_versions = _unnest_insert(
-            versions, ["post_id", "content_hash"], ["id", "post_id", "content_hash"]
-        )
         touch_posts = (
             "UPDATE posts SET last_seen_at = v.seen FROM unnest(CAST(%(b_id)b AS INTEGER[]), "
             "CAST(%(b_seen)b AS TIMESTAMP WITH TIME ZONE[])) AS v(id, seen) "
             "WHERE posts.id = v.id AND posts.last_seen_at < v.seen"
         )
     else:
-        insert_posts = (
-            module.insert(posts)
-            .on_conflict_do_nothing(index_elements=["platform", "post_id"])
-            .returning(posts.c.id, posts.c.platform, posts.c.post_id)
-        )
-        insert_versions = (
-            module.insert(versions)
-            .on_conflict_do_nothing(index_elements=["post_id", "content_hash"])
-            .returning(versions.c.id, versions.c.post_id, versions.c.content_hash)
-        )
         touch_posts = None
     upsert_evidence = module.insert(evidence)
     upsert_evidence = upsert_evidence.on_conflict_do_update(
@@ -303,12 +296,10 @@ def _statements(dialect: str) -> _Statements:
         .where(posts.c.id == bindparam("b_id"))
         .values(severity=bindparam("b_severity")),
         insert_findings=findings.insert(),
-        insert_posts=insert_posts,
         find_posts=select(posts.c.id, posts.c.platform, posts.c.post_id).where(
             posts.c.post_id.in_(bindparam("b_post_ids", expanding=True))
         ),
         touch_posts=touch_posts,
-        insert_versions=insert_versions,
         post_severities=select(posts.c.id, posts.c.severity).where(
             posts.c.id.in_(bindparam("b_ids", expanding=True))
         ),
@@ -502,9 +493,8 @@ def _save_distinct(
         _post_values(row, accounts.get(row.account_url), severity)
         for row, severity in zip(rows, severities, strict=True)
     ]
-    inserted = _insert_returning(
+    inserted = _insert_many(
         connection,
-        statements,
         StoredPost.__table__,
         post_rows,
         ("platform", "post_id"),
@@ -544,9 +534,8 @@ def _save_distinct(
             ids, rows, hashes, evidence_ids, strict=True
         )
     ]
-    versions = _insert_returning(
+    versions = _insert_many(
         connection,
-        statements,
         PostVersion.__table__,
         version_rows,
         ("post_id", "content_hash"),
@@ -580,4 +569,4 @@ def _save_distinct(
     if updates:
         connection.execute(statements.set_severity, updates)
     if finding_rows:
-        connection.execute(statements.insert_findings, finding_rows)
+        _insert_many(connection, Finding.__table__, finding_rows)
