@@ -45,6 +45,7 @@ def _lower_same_length(text: str) -> str:
 _NUM_CHUNK = re.compile(
     r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,7}(?:-?[Xx])?(?![0-9A-Za-z])"
 )
+_DROP_SEPARATORS = str.maketrans("", "", "-. /")
 _RUN_BEFORE = re.compile(r"\d[-. /]$")
 _RUN_AFTER = re.compile(r"[-. /]\d")
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
@@ -109,7 +110,7 @@ class Doc:
 
     @lazy
     def digit_count(self) -> int:
-        return sum(self.folded.count(d) for d in "0123456789")
+        return sum(map(self.folded.count, "0123456789"))
 
     @lazy
     def max_digit_run(self) -> int:
@@ -194,7 +195,8 @@ class Doc:
                     ):
                         continue
                     raw = folded[gs:ge]
-                    compact = "".join(folded[a:b] for a, b in groups[i : j + 1])
+                    # the groups joined: raw holds only them and single separators
+                    compact = raw.translate(_DROP_SEPARATORS)
                     out.setdefault(size, []).append(Span(gs, ge, raw, compact, j - i + 1))
         return out
 
@@ -275,9 +277,13 @@ class Doc:
     def find_word(self, lo: int, hi: int, words: tuple[str, ...]) -> int:
         """``find_word(self.lower[lo:hi], words)`` without slicing or rescanning: the end of
         the last word of ``words`` inside the window, relative to ``lo``, or -1."""
-        lo = max(0, lo)
-        hi = min(hi, len(self.text))
         ends, starts, flags = self._word_index(words)
+        if not ends:
+            return -1
+        if lo < 0:
+            lo = 0
+        if hi > len(self.text):
+            hi = len(self.text)
         i = bisect.bisect_right(ends, hi) - 1
         while i >= 0:
             end = ends[i]

@@ -139,6 +139,15 @@ class Recognizer:
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)
 
+    def hopeless(
+        self, doc: Doc, start: int, end: int, base: float, with_context: float | None = None
+    ) -> bool:
+        """Whether a candidate at ``start:end`` scored from ``base``/``with_context`` (plus a
+        bonus <= 0) would be dropped anyway: below the reporting threshold and too low to
+        claim its span. Lets recognizers skip validating it."""
+        bar = min(doc.min_score, CLAIM_SCORE)
+        return base < bar and self.score(doc, start, end, base, with_context) < bar
+
     def candidate(
         self,
         doc: Doc,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers._dates import make_date
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc
+from pipelines.pii.text import Doc, trie_pattern
 
 MONTHS = {
     # English
@@ -79,6 +79,7 @@ CONTEXT = (
     "nacimiento",
     "cumpleaños",
 )
+_CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
 
@@ -124,8 +125,7 @@ class DateOfBirthRecognizer(Recognizer):
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
             return False
-        low = doc.lower
-        return any(word in low for word in CONTEXT)
+        return _CONTEXT_ANYWHERE.search(doc.lower) is not None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         prev_end = 0

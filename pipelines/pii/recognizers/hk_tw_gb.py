@@ -8,7 +8,8 @@ from typing import Any
 from pipelines.pii.recognizers.base import ID_WORDS, UPPER_DIGIT, RegexRecognizer
 
 # -- Hong Kong identity card: 1-2 letters, 6 digits, check digit 0-9/A in brackets --------
-HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})(\d{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
+# The look-behinds follow the first letter (same matches; the scan skips to capitals).
+HKID = re.compile(r"([A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?)(\d{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
 
 
 def hkid_check(prefix: str, digits: str) -> str:
@@ -37,7 +38,7 @@ class HongKongIdRecognizer(RegexRecognizer):
 
 
 # -- Taiwan national identification number: letter, 1/2 (sex), 8 digits ------------------
-TW = re.compile(r"(?<![0-9A-Za-z])([A-Z])([1289])(\d{8})(?![0-9A-Za-z])")
+TW = re.compile(r"([A-Z])(?<![0-9A-Za-z][A-Z])([1289])(\d{8})(?![0-9A-Za-z])")
 _TW_CODES = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
 
 
@@ -68,8 +69,8 @@ class TaiwanIdRecognizer(RegexRecognizer):
 
 # -- UK National Insurance number ---------------------------------------------------------
 NINO = re.compile(
-    r"(?<![0-9A-Za-z])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])"
-    r"(?![0-9A-Za-z])"
+    r"([A-CEGHJ-PR-TW-Z](?<![0-9A-Za-z][A-Z])[A-CEGHJ-NPR-TW-Z])"
+    r" ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])(?![0-9A-Za-z])"
 )
 _NINO_BAD_PREFIX = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 

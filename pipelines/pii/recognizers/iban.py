@@ -11,7 +11,8 @@ from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import UPPER_DIGIT, Recognizer
 from pipelines.pii.text import Doc
 
-PATTERN = re.compile(r"(?<![0-9A-Za-z])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}(?![0-9a-z])")
+# The look-behind follows the first letter (same matches; the scan skips to capitals).
+PATTERN = re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]){11,32}(?![0-9a-z])")
 
 
 class IbanRecognizer(Recognizer):

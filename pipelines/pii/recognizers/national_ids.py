@@ -82,11 +82,11 @@ def _all_words_regex() -> re.Pattern[str]:
     return re.compile(trie_pattern(sorted(words)))
 
 
-def _words_present(doc: Doc) -> set[str]:
+def _words_present(doc: Doc) -> frozenset[str]:
     """Context words of any scheme present in the document (computed once per document)."""
     found = doc.cache.get("national_id_words")
     if found is None:
-        found = {m.group() for m in _all_words_regex().finditer(doc.lower)}
+        found = frozenset(_all_words_regex().findall(doc.lower))
         doc.cache["national_id_words"] = found
     return found
 
@@ -141,6 +141,8 @@ class StdnumIdRecognizer(Recognizer):
 
     def check(self, doc: Doc, s: int, e: int) -> Candidate | None:
         """The candidate for a pattern match at ``s:e`` if the number validates."""
+        if self.hopeless(doc, s, e, self.spec.base, self.spec.with_context):
+            return None  # no context: cannot reach the reporting threshold
         text = doc.folded
         try:
             compact = self.module.compact(text[s:e])
@@ -193,7 +195,8 @@ class StdnumIdsRecognizer(Recognizer):
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
         self._min_run = min(r.min_run for r in self.rows)
         self._min_weak_run = min((self.rows[i].min_run for i in self._weak), default=10**9)
-        self._strong_active: dict[int, list[bool]] = {}  # by longest digit run
+        # (longest digit run, context words present) -> _active(); a small key space
+        self._active_memo: dict[tuple[int, frozenset[str]], tuple[list[bool], bool]] = {}
 
     def _alternation(self, rows: tuple[int, ...]) -> re.Pattern[str]:
         """Alternation of the patterns of ``rows`` (a marker group ends each alternative)."""
@@ -203,32 +206,33 @@ class StdnumIdsRecognizer(Recognizer):
             regex = self._compiled[rows] = re.compile(f"{_B}(?=[0-9A-Za-z])(?:{alts})")
         return regex
 
-    def _active(self, doc: Doc, longest: int) -> list[bool]:
-        """Which rows can match (digit-run bound) and may be reported (context present)."""
-        active = self._strong_active.get(longest)
-        if active is None:
-            active = [longest >= min_run and strong for min_run, strong, _words in self._gates]
-            self._strong_active[longest] = active
-        if longest < self._min_weak_run:
-            return active
-        present = _words_present(doc)
-        if not present:
-            return active
-        active = active.copy()
+    def _active(self, doc: Doc, longest: int) -> tuple[list[bool], bool]:
+        """Which rows can match (digit-run bound) and may be reported (context present),
+        and whether any row needing context is among them."""
+        present = _words_present(doc) if longest >= self._min_weak_run else frozenset()
+        key = (longest, present)
+        found = self._active_memo.get(key)
+        if found is not None:
+            return found
+        active = [longest >= min_run and strong for min_run, strong, _words in self._gates]
+        weak = False
         for i in self._weak:
             min_run, _strong, words = self._gates[i]
             if longest >= min_run and not words.isdisjoint(present):
-                active[i] = True
-        return active
+                active[i] = weak = True
+        if len(self._active_memo) > 4096:
+            self._active_memo.clear()
+        self._active_memo[key] = (active, weak)
+        return active, weak
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         longest = doc.max_digit_run
         if longest < self._min_run:
             return
-        active = self._active(doc, longest)
+        active, weak = self._active(doc, longest)
         if True not in active:
             return
-        order = self._all if any(active[i] for i in self._weak) else self._strong
+        order = self._all if weak else self._strong
         n = len(order)
         spans: dict[int, list[tuple[int, int]]] = {}
         free: dict[int, int] = {}  # a row's next match starts after its previous match

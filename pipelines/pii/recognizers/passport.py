@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc
+from pipelines.pii.text import Doc, trie_pattern
 
 PATTERN = re.compile(
     r"(?<![0-9A-Za-z])(?:"
@@ -34,6 +34,7 @@ CONTEXT = (
     "旅券",
     "여권",
 )
+_CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE"}
 
 
@@ -48,8 +49,7 @@ class PassportRecognizer(Recognizer):
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
             return False
-        low = doc.lower
-        return any(word in low for word in CONTEXT)
+        return _CONTEXT_ANYWHERE.search(doc.lower) is not None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         for m in PATTERN.finditer(doc.folded):

@@ -88,9 +88,15 @@ class PaymentCardRecognizer(NumericIdRecognizer):
             grouped = _GROUPED.fullmatch(raw) is not None
             if not grouped and not raw.isdigit():
                 continue
-            details = self.validate(span.compact)
-            if details is None:
+            compact = span.compact
+            card_brand = brand(compact)
+            if card_brand is None:
                 continue
-            strong = grouped or len(span.compact) == 16
-            base = None if strong else (0.6 if details["brand"] == "amex" else 0.35)
-            yield self.candidate(doc, span.start, span.end, span.compact, details, base=base)
+            strong = grouped or len(compact) == 16
+            base = None if strong else (0.6 if card_brand == "amex" else 0.35)
+            if base is not None and self.hopeless(doc, span.start, span.end, base):
+                continue
+            if not luhn.is_valid(compact):
+                continue
+            details = {"brand": card_brand}
+            yield self.candidate(doc, span.start, span.end, compact, details, base=base)

@@ -44,12 +44,15 @@ class UsSsnRecognizer(NumericIdRecognizer):
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         for span in self.spans(doc):
+            dashed = "-" in span.raw
+            base = None if dashed else 0.3 if " " in span.raw else 0.15
+            if base is not None and self.hopeless(doc, span.start, span.end, base, 0.85):
+                continue
             if not ssn.is_valid(span.compact):
                 continue
-            if "-" in span.raw:
+            if base is None:
                 yield self.candidate(doc, span.start, span.end, span.compact)
             else:
-                base = 0.3 if " " in span.raw else 0.15
                 yield self.candidate(
                     doc, span.start, span.end, span.compact, base=base, with_context=0.85
                 )
