@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
 import hmac
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from pipelines.pii.masking import mask_value
 from pipelines.pii.model import KIND_PRIORITY, KINDS, Candidate, Finding
@@ -20,7 +20,22 @@ _TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|\d{3}))?$")
 Hints = str | Iterable[str] | dict[str, str | Sequence[str] | None] | None
 
 
+@lru_cache(maxsize=256)
+def _parse_hint_str(hint: str) -> tuple[frozenset[str], frozenset[str]]:
+    langs, countries = _parse_hints(hint)
+    return frozenset(langs), frozenset(countries)
+
+
 def parse_hints(hints: Hints) -> tuple[set[str], set[str]]:
+    """Split hints into (languages, countries); see :func:`_parse_hints` (a single tag, the
+    usual case, is parsed once)."""
+    if isinstance(hints, str):
+        langs, countries = _parse_hint_str(hints)
+        return set(langs), set(countries)
+    return _parse_hints(hints)
+
+
+def _parse_hints(hints: Hints) -> tuple[set[str], set[str]]:
     """Split hints into (languages, countries).
 
     Accepts a language tag (``"zh"``, ``"fr-FR"``), a country code in upper case (``"CN"``),
@@ -58,7 +73,7 @@ def parse_hints(hints: Hints) -> tuple[set[str], set[str]]:
 
 def fingerprint(key: bytes, value: str) -> str:
     """Keyed fingerprint of a normalised value: HMAC-SHA256 hex."""
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, value.encode("utf-8"), "sha256").hex()  # == hmac.new(...).hexdigest()
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:

@@ -14,19 +14,14 @@ def _is_masked_char(ch: str) -> bool:
 
 def mask_keep(raw: str, keep_start: int = 2, keep_end: int = 2) -> str:
     """Replace letters/digits/ideographs with ``*`` except the first/last few; keep separators."""
-    n = len(_MASKED.findall(raw))
+    pos = [m.start() for m in _MASKED.finditer(raw)]  # one character each
+    n = len(pos)
     if n <= keep_start + keep_end:
         keep_start, keep_end = (0, 1) if n > 2 else (0, 0)
-    head = 0  # raw[:head] holds the first keep_start masked-class characters, kept
-    if keep_start:
-        found = _MASKED.finditer(raw)
-        for _ in range(keep_start):
-            head = next(found).end()
-    tail = len(raw)  # raw[tail:] holds the last keep_end ones, kept
-    if keep_end:
-        found = _MASKED.finditer(raw[::-1])
-        for _ in range(keep_end):
-            tail = len(raw) - next(found).end()
+    # raw[:head] holds the first keep_start masked-class characters, raw[tail:] the last
+    # keep_end ones: both kept
+    head = pos[keep_start - 1] + 1 if keep_start else 0
+    tail = pos[n - keep_end] if keep_end else len(raw)
     return raw[:head] + _MASKED.sub("*", raw[head:tail]) + raw[tail:]
 
 

@@ -137,6 +137,8 @@ class Doc:
 
     @lazy
     def url_spans(self) -> list[tuple[int, int]]:
+        if "://" not in self.folded and "www." not in self.lower:
+            return []  # every URL match holds one of them
         return [m.span() for m in _URL.finditer(self.folded)]
 
     def has(self, pattern: re.Pattern[str]) -> bool:

@@ -170,9 +170,10 @@ class StdnumIdRecognizer(Recognizer):
 class StdnumIdsRecognizer(Recognizer):
     """All rows of :data:`SCHEMES` in one pass over the text.
 
-    One alternation of every row's pattern finds the positions where some row matches; its
-    empty marker groups tell which row, and the alternation of the rows after it is tried at
-    the same position for the others. Each row keeps ``finditer`` semantics (its matches do
+    One alternation of the patterns of the rows that may report something in this document
+    (digit-run bound, context present) finds the positions where some row matches; its empty
+    marker groups tell which row, and the alternation of the rows after it is tried at the
+    same position for the others. Alternations are compiled per row set and kept. Each row keeps ``finditer`` semantics (its matches do
     not overlap each other), and candidates come out row by row, as separate recognizers
     would give them.
     """
@@ -187,52 +188,49 @@ class StdnumIdsRecognizer(Recognizer):
             if re.compile(row.spec.pattern).groups:
                 raise ValueError(f"{row.scheme}: use non-capturing groups in the pattern")
         self._gates = [(r.min_run, r.spec.base >= 0.5, r.words) for r in self.rows]
-        # Two fixed row sets keep the number of compiled alternations small: the rows
-        # reported without context, and all rows (when some context word is present).
-        self._strong = tuple(i for i, r in enumerate(self.rows) if r.spec.base >= 0.5)
         self._weak = tuple(i for i, r in enumerate(self.rows) if r.spec.base < 0.5)
-        self._all = tuple(range(len(self.rows)))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
         self._min_run = min(r.min_run for r in self.rows)
         self._min_weak_run = min((self.rows[i].min_run for i in self._weak), default=10**9)
         # (longest digit run, context words present) -> _active(); a small key space
-        self._active_memo: dict[tuple[int, frozenset[str]], tuple[list[bool], bool]] = {}
+        self._active_memo: dict[tuple[int, frozenset[str]], tuple[int, ...]] = {}
 
     def _alternation(self, rows: tuple[int, ...]) -> re.Pattern[str]:
         """Alternation of the patterns of ``rows`` (a marker group ends each alternative)."""
         regex = self._compiled.get(rows)
         if regex is None:
+            if len(self._compiled) > 1024:
+                self._compiled.clear()
             alts = "|".join(f"(?:{self.rows[i].spec.pattern}){_E}()" for i in rows)
             regex = self._compiled[rows] = re.compile(f"{_B}(?=[0-9A-Za-z])(?:{alts})")
         return regex
 
-    def _active(self, doc: Doc, longest: int) -> tuple[list[bool], bool]:
-        """Which rows can match (digit-run bound) and may be reported (context present),
-        and whether any row needing context is among them."""
+    def _active(self, doc: Doc, longest: int) -> tuple[int, ...]:
+        """The rows that can match (digit-run bound) and may be reported (context present),
+        in table order. Only they go into the alternation: a row's matches do not depend on
+        the other alternatives (each alternative ends with its own marker group)."""
         present = _words_present(doc) if longest >= self._min_weak_run else frozenset()
         key = (longest, present)
         found = self._active_memo.get(key)
         if found is not None:
             return found
-        active = [longest >= min_run and strong for min_run, strong, _words in self._gates]
-        weak = False
-        for i in self._weak:
-            min_run, _strong, words = self._gates[i]
-            if longest >= min_run and not words.isdisjoint(present):
-                active[i] = weak = True
+        order = tuple(
+            i
+            for i, (min_run, strong, words) in enumerate(self._gates)
+            if longest >= min_run and (strong or not words.isdisjoint(present))
+        )
         if len(self._active_memo) > 4096:
             self._active_memo.clear()
-        self._active_memo[key] = (active, weak)
-        return active, weak
+        self._active_memo[key] = order
+        return order
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         longest = doc.max_digit_run
         if longest < self._min_run:
             return
-        active, weak = self._active(doc, longest)
-        if True not in active:
+        order = self._active(doc, longest)
+        if not order:
             return
-        order = self._all if weak else self._strong
         n = len(order)
         spans: dict[int, list[tuple[int, int]]] = {}
         free: dict[int, int] = {}  # a row's next match starts after its previous match
@@ -245,7 +243,7 @@ class StdnumIdsRecognizer(Recognizer):
             end = m.end()
             while True:
                 row = order[k]
-                if active[row] and pos >= free.get(row, 0):
+                if pos >= free.get(row, 0):
                     spans.setdefault(row, []).append((pos, end))
                     free[row] = end
                 if k + 1 >= n:
