@@ -357,34 +357,41 @@ def _word_regex(
 
 class _WordUnion:
     """The union of the context word lists used with :meth:`Doc.find_word`, so one pass over
-    a document finds the occurrences of all of them. A list joins once it has been used
-    ``HOT`` times (rarely used lists, such as the context of one ID scheme, would only make
-    every pass longer), at most ``MAX_LISTS`` join; the others get a pass of their own. The
-    union only grows."""
+    a document finds the occurrences of all of them. A list joins once it has been asked
+    for ``HOT`` times and in at least 1/``SHARE`` of all look-ups (rarely used lists, such as
+    the context of one ID scheme, would only make every pass longer); at most ``MAX_LISTS``
+    join, the others get a pass of their own. The union only grows."""
 
-    MAX_LISTS = 256
-    HOT = 32
+    MAX_LISTS = 64
+    HOT = 64
+    SHARE = 32
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._lists: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._uses: dict[int, tuple[tuple[str, ...], list[int]]] = {}  # lists not joined yet
+        self.lookups = 0
         self._words: set[str] = set()
         self.state: tuple[int, re.Pattern[str], dict[str, tuple[tuple[str, bool, bool], ...]]]
         self.state = (0, re.compile("(?!)"), {})
 
     def register(self, words: tuple[str, ...]) -> frozenset[str] | None:
+        self.lookups += 1  # a statistic: lost increments do not matter
         entry = self._lists.get(id(words))
         if entry is not None and entry[0] is words:
             return entry[1]
         with self._lock:
             seen = self._uses.get(id(words))
             if seen is None or seen[0] is not words:
-                if len(self._uses) >= 4 * self.MAX_LISTS:
+                if len(self._uses) >= 16 * self.MAX_LISTS:
                     self._uses.clear()
                 seen = self._uses[id(words)] = (words, [0])
-            seen[1][0] += 1
-            if seen[1][0] < self.HOT or len(self._lists) >= self.MAX_LISTS:
+            uses = seen[1][0] = seen[1][0] + 1
+            if (
+                uses < self.HOT
+                or uses * self.SHARE < self.lookups
+                or len(self._lists) >= self.MAX_LISTS
+            ):
                 return None
             wset = frozenset(w for w in words if w)
             self._lists[id(words)] = (words, wset)  # keeps ``words`` alive: ids stay unique
