@@ -207,6 +207,8 @@ class Doc:
         bisect.insort(self._claims, (start, end))
 
     def claimed(self, start: int, end: int) -> bool:
+        if not self._claims:
+            return False
         i = bisect.bisect_right(self._claims, (start, len(self.text) + 1))
         return any(s <= start and end <= e for s, e in self._claims[max(0, i - 3) : i])
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+from pipelines.pii.text import trie_pattern
 
 _GLUED = "straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|stieg"
 _SEPARATE = "Straße|Strasse|Str\\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Chaussee|Markt|Steig"
+_ARTICLES = ["am", "an der", "auf dem", "im", "in der", "zum", "zur", "unter den"]
 _W = rf"[{UP}][{UP}{LOW}.-]{{0,25}}"
 _STREET = (
     rf"(?:[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
@@ -40,6 +42,7 @@ class GermanAddressRecognizer(AddressRecognizer):
     scheme = "address_de"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(
-        rf"(?:{_GLUED}|markt) \d|(?<![a-z])(?:am|an der|auf dem|im|in der|zum|zur|unter den) "
+    gate = re.compile(  # the word lists as tries: the same gate, searched faster
+        rf"(?:{trie_pattern([*_GLUED.replace(chr(92), '').split('|'), 'markt'])}) \d"
+        rf"|(?<![a-z])(?:{trie_pattern(_ARTICLES)}) "
     )

@@ -40,8 +40,10 @@ MAXREPEAT = _sre_constants.MAXREPEAT
 sre_parse = _sre_parser.parse
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
+# (The leading look-ahead states what every match starts with, so the scan skips faster.)
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z+])(?<!\d[ .\-/])(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
+    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
+    r"(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])(?![ .\-/]?\d)"
 )
 _NON_DIGIT = re.compile(r"\D")
@@ -179,7 +181,27 @@ def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
     return want != "0" or have == "0"
 
 
+_REGIONS_MEMO: dict[tuple[frozenset[str], frozenset[str], bool, bool, bool], tuple[str, ...]] = {}
+
+
 def regions_for(doc: Doc) -> tuple[str, ...]:
+    """The regions to try: from the hints and the scripts in the text (memoised by those)."""
+    key = (
+        frozenset(doc.countries),
+        frozenset(doc.languages),
+        doc.has_han,
+        doc.has_kana,
+        doc.has_hangul,
+    )
+    found = _REGIONS_MEMO.get(key)
+    if found is None:
+        if len(_REGIONS_MEMO) > 1024:
+            _REGIONS_MEMO.clear()
+        found = _REGIONS_MEMO[key] = _regions_for(doc)
+    return found
+
+
+def _regions_for(doc: Doc) -> tuple[str, ...]:
     regions: list[str] = []
     for c in sorted(doc.countries):
         if c in phonenumbers.SUPPORTED_REGIONS:
