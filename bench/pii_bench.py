@@ -69,11 +69,13 @@ def main() -> None:
     analyzer = presidio_analyzer()
     theirs, their_runs = timed(lambda p: analyzer.analyze(p.text, language="en"), posts, repeats)
     chars = sum(len(p.text) for p in posts) / len(posts)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(f"posts: {n} (mean {chars:.0f} chars), python {platform.python_version()}, one core")
+    print(f"load average at the end (other jobs share the machine): {load}")
     print(f"runs, posts/s: ours {[round(r) for r in our_runs]}")
     print(f"               Presidio {[round(r) for r in their_runs]}")
-    print(f"doxxing-monitor engine : {ours:10.1f} posts/s (median of {repeats})")
-    print(f"Presidio (patterns)    : {theirs:10.1f} posts/s (median of {repeats})")
+    print(f"doxxing-monitor engine : {ours:10.1f} posts/s ({1e6 / ours:.0f} µs/post, median)")
+    print(f"Presidio (patterns)    : {theirs:10.1f} posts/s ({1e6 / theirs:.0f} µs/post, median)")
     print(f"ratio                  : {ours / theirs:10.1f}x")
 
 
