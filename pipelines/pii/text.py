@@ -230,7 +230,6 @@ class Doc:
             self.cache[id(words)] = (words, index)
             return index
         low = self.lower
-        n = len(low)
         occ: list[tuple[int, int, int]] = []
         regex, by_first = _word_regex(words)
         m = regex.search(low)
@@ -240,12 +239,7 @@ class Doc:
                 if not low.startswith(word, pos):
                     continue
                 end = pos + len(word)
-                flag = 0
-                if check_start and pos > 0 and _is_ascii_letter(low[pos - 1]):
-                    flag = 1
-                if check_end and end < n and _is_ascii_letter(low[end]):
-                    flag |= 2
-                occ.append((end, pos, flag))
+                occ.append((end, pos, _glued(low, pos, end, check_start, check_end)))
             m = regex.search(low, pos + 1)
         occ.sort()
         index = ([o[0] for o in occ], [o[1] for o in occ], [o[2] for o in occ])
@@ -259,7 +253,6 @@ class Doc:
         if occ is not None and occ[0] == version:
             return occ[1]  # type: ignore[no-any-return]
         low = self.lower
-        n = len(low)
         out: list[tuple[int, int, int, str]] = []
         m = regex.search(low)
         while m is not None:
@@ -267,12 +260,7 @@ class Doc:
             # Every word starting here is a prefix of the longest one the trie matched.
             for word, check_start, check_end in prefixes[m.group()]:
                 end = pos + len(word)
-                flag = 0
-                if check_start and pos > 0 and _is_ascii_letter(low[pos - 1]):
-                    flag = 1
-                if check_end and end < n and _is_ascii_letter(low[end]):
-                    flag |= 2
-                out.append((end, pos, flag, word))
+                out.append((end, pos, _glued(low, pos, end, check_start, check_end), word))
             m = regex.search(low, pos + 1)
         out.sort()
         self.cache[_UNION] = (version, out)
@@ -414,6 +402,17 @@ _UNION = _WordUnion()
 
 def _is_ascii_letter(ch: str) -> bool:
     return "a" <= ch <= "z" or "A" <= ch <= "Z"
+
+
+def _glued(low: str, start: int, end: int, check_start: bool, check_end: bool) -> int:
+    """Flags of a word occurrence: 1 if a letter precedes it, 2 if one follows (where the
+    word asks for those checks)."""
+    flag = 0
+    if check_start and start > 0 and _is_ascii_letter(low[start - 1]):
+        flag = 1
+    if check_end and end < len(low) and _is_ascii_letter(low[end]):
+        flag |= 2
+    return flag
 
 
 def find_word(window: str, words: tuple[str, ...]) -> int:
