@@ -98,6 +98,10 @@ def test_jobs_for_active_accounts_with_interval_and_jitter(db_url, crawl_log):
 def test_restart_keeps_jobs_and_applies_interval_changes(db_url, crawl_log):
     watch(db_url, telegram("steady", 3600), telegram("changed", 3600))
     ids = _ids(db_url)
+    engine = open_database(db_url)
+    with engine.begin() as connection:  # crawled just now: no job falls due during the test
+        connection.execute(update(WatchedAccount).values(last_crawl_at=utcnow()))
+    engine.dispose()
     with CrawlScheduler(db_url, fast_config()) as scheduler:
         first = {job.id: job.next_run_time for job in account_jobs(scheduler)}
     engine = open_database(db_url)
