@@ -214,10 +214,10 @@ def submit_mastodon_case(
     http = client or httpx.Client(timeout=30.0, follow_redirects=False)
     ids: list[str] = []
     try:
+        by_status = {mastodon_target(p).status_id: p.id for p in posts}
         for report in reports:
             entity = file_mastodon_report(http, report, token)
             report_id = str(entity["id"])
-            by_status = {mastodon_target(p).status_id: p.id for p in posts}
             with engine.begin() as connection:
                 set_case_status(
                     connection,

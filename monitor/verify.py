@@ -8,7 +8,7 @@
 * Anything else: the post's page URL; 404/410 = gone.
 
 Other answers (401, 429, 5xx, network errors) are recorded as ``unknown``: the post is not
-declared gone on an error. The scheduler calls :func:`verify_open_cases` once a day.
+declared gone on an error. ``monitor run`` calls :func:`verify_cases` once a day.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from sqlalchemy import Engine
 from monitor import __version__
 from monitor.review import iso
 from monitor.takedown import bluesky_subject, mastodon_target
-from storage.db import open_database
 from storage.models import utcnow
 from storage.review import FlaggedFilter, FlaggedPost, iter_flagged, post_statuses
 from storage.takedown import (
@@ -68,17 +67,13 @@ def endpoints_from_env() -> dict[str, str]:
     }
 
 
-def _bluesky_uri(post: FlaggedPost) -> str | None:
-    return bluesky_subject(post)[0]
-
-
 def check_request(post: FlaggedPost, endpoints: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The URL (and query) that tells whether ``post`` is still online."""
     if post.platform == "mastodon":
         target = mastodon_target(post)
         return f"{target.instance}/api/v1/statuses/{target.status_id}", {}
     if post.platform == "bluesky":
-        uri = _bluesky_uri(post)
+        uri = bluesky_subject(post)[0]
         if uri:
             return f"{endpoints['bluesky']}/xrpc/app.bsky.feed.getPosts", {"uris": uri}
     if post.platform == "telegram":
@@ -101,7 +96,7 @@ def interpret(post: FlaggedPost, response: httpx.Response) -> tuple[str, str]:
             posts = response.json().get("posts", [])
         except (ValueError, AttributeError):
             return "unknown", "unreadable getPosts answer"
-        uri = _bluesky_uri(post)
+        uri = bluesky_subject(post)[0]
         if any(isinstance(p, dict) and p.get("uri") == uri for p in posts):
             return "online", "listed by getPosts"
         return "gone", "missing from getPosts (deleted or taken down)"
@@ -188,12 +183,3 @@ def verify_cases(
         if own:
             http.close()
     return results
-
-
-def verify_open_cases(db_url: str | None = None) -> list[CheckResult]:
-    """The daily job: check every open case (reported, removed, partial) in ``db_url``."""
-    engine = open_database(db_url)
-    try:
-        return verify_cases(engine, actor="scheduler")
-    finally:
-        engine.dispose()

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.verify import verify_open_cases
+from monitor.verify import verify_cases
 from storage.db import open_database
 from storage.posts import save_posts
 from storage.takedown import link_reappearances
@@ -122,7 +122,7 @@ def test_submit_files_a_mastodon_report(seeded, server):
 
 
 def test_verify_records_gone_and_still_online(seeded, server):
-    db_url, _, data = seeded
+    db_url, engine, data = seeded
     env = {
         "MONITOR_BLUESKY_APPVIEW_URL": server.base,
         "MONITOR_TELEGRAM_PREVIEW_URL": server.base,
@@ -151,11 +151,11 @@ def test_verify_records_gone_and_still_online(seeded, server):
     # the daily job checks what is still open: only the Mastodon case, only its pending posts
     server.state.errors.clear()
     server.state.deleted.update(r.post_id for r in mastodon_rows)
-    checked = verify_open_cases(db_url)
+    checked = verify_cases(engine, actor="scheduler")
     assert {r.case_id for r in checked} == {ids["mastodon"]}
     assert len(checked) == 2 and all(r.outcome == "gone" for r in checked)
     assert cases(db_url)[ids["mastodon"]]["status"] == "verified_gone"
-    assert verify_open_cases(db_url) == []
+    assert verify_cases(engine, actor="scheduler") == []
     gets = [path for method, path in server.state.requests if method == "GET"]
     assert any(p.startswith("/xrpc/app.bsky.feed.getPosts?uris=at") for p in gets)
     assert any(p.startswith("/leakchannel/100?embed=1") for p in gets)
