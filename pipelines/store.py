@@ -19,12 +19,13 @@ from monitor.items import AccountStatus, Post
 from pipelines.signals import posts_flagged
 from storage.crawl_runs import RunCounts, finish_run, record_account_status, start_run
 from storage.db import acquire_engine, release_engine
-from storage.posts import BatchResult, CaptureRow, FindingRow, PostRow, save_posts
+from storage.posts import BatchResult, CaptureRow, FindingRow, PostRow, save_posts_isolated
 from storage.takedown import link_reappearances
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 200
+MAX_LANGUAGE = 16  # posts.language
 
 T = TypeVar("T")
 
@@ -64,21 +65,44 @@ def to_row(post: Post, capture: CaptureRow | None = None) -> PostRow:
     return PostRow(
         platform=post.platform,
         account_url=post.account_url,
-        post_id=post.post_id,
-        url=post.url,
+        post_id=storable(post.post_id),
+        url=storable(post.url),
         posted_at=post.posted_at,
         captured_at=post.captured_at,
-        text=post.text,
-        raw=post.raw,
+        text=storable(post.text),
+        raw=storable(post.raw),
         source=post.source,
-        language=post.language,
-        content_warning=post.content_warning,
-        alt_texts=list(post.alt_texts),
-        quoted_text=post.quoted_text,
+        language=_language_tag(post.language),
+        content_warning=storable(post.content_warning),
+        alt_texts=[storable(t) for t in post.alt_texts],
+        quoted_text=storable(post.quoted_text),
         archive_timestamp=post.archive_timestamp,
         capture=capture,
         findings=findings,
     )
+
+
+def storable(text: str) -> str:
+    """``text`` as every database stores it: NUL (refused by PostgreSQL) and lone surrogates
+    (not encodable, e.g. from a JSON ``"\\ud800"``) are replaced one character for one, so
+    finding offsets stay right. Other values (a wrongly typed field) are left to
+    ``storage.posts.row_problem``."""
+    if not isinstance(text, str):
+        return text
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _language_tag(language: object) -> str | None:
+    """The post's language tag if it is one (text of at most 16 characters), else None."""
+    if isinstance(language, str) and 0 < len(language) <= MAX_LANGUAGE:
+        return language
+    return None
 
 
 def write_batch(
@@ -86,8 +110,9 @@ def write_batch(
 ) -> tuple[BatchResult, list[int]]:
     """Store ``rows`` (one transaction), link reappearances of removed data, then record the
     account ``status``: only once the posts before it are committed, so a stored resume state
-    never points past posts that are not stored. Runs in a worker thread."""
-    result = save_posts(engine, rows) if rows else BatchResult()
+    never points past posts that are not stored (a row the database refuses is left out and
+    its reason kept in the result; see ``save_posts_isolated``). Runs in a worker thread."""
+    result = save_posts_isolated(engine, rows) if rows else BatchResult()
     reappeared = link_reappearances(engine, result.newly_flagged) if result.newly_flagged else []
     if status is not None:
         record_account_status(
@@ -118,6 +143,8 @@ class StorePipeline:
         self.counts = RunCounts()
         self.run_id: int | None = None
         self.account_error = ""
+        self.dropped: list[str] = []  # why posts could not be stored (no values)
+        self.store_error = ""
         self.lock = _lock_for(engine)
         self.pending: set[Deferred[Any]] = set()
         self._capture: tuple[object, CaptureRow | None] = (None, None)
@@ -188,6 +215,7 @@ class StorePipeline:
 
         def failed(failure: Any) -> Any:
             self.buffer[:0] = rows
+            self.store_error = f"storing posts failed: {failure.getErrorMessage()}"[:500]
             return failure
 
         return self._in_thread(write_batch, self.engine, rows, status).addCallbacks(
@@ -197,6 +225,10 @@ class StorePipeline:
     def _written(self, outcome: tuple[BatchResult, list[int]]) -> None:
         """Back in the reactor thread: counts, stats and ``posts_flagged`` for a batch."""
         result, reappeared = outcome
+        if result.failures:
+            for reason in result.failures:
+                logger.warning("post not stored: %s", reason)
+            self.dropped += result.failures
         self.counts.posts_seen += result.posts_seen
         self.counts.new_posts += result.new_posts
         self.counts.flagged += len(result.newly_flagged)
@@ -207,6 +239,8 @@ class StorePipeline:
             stats.inc_value("monitor/flagged", len(result.newly_flagged))
             if reappeared:
                 stats.inc_value("monitor/reappeared", len(reappeared))
+            if result.failures:
+                stats.inc_value("monitor/posts_not_stored", len(result.failures))
         if result.newly_flagged:
             self.crawler.signals.send_catch_log(posts_flagged, rows=result.flagged_rows)
 
@@ -224,6 +258,15 @@ class StorePipeline:
         while self.pending:
             await maybe_deferred_to_future(DeferredList(list(self.pending), consumeErrors=True))
 
+    def _run_error(self, bad_responses: int) -> str:
+        """What went wrong in this crawl, most telling first ("" if nothing did)."""
+        problems = [self.account_error, self.store_error]
+        if self.dropped:
+            problems.append(f"{len(self.dropped)} post(s) not stored: {self.dropped[0]}")
+        if bad_responses:
+            problems.append(f"{bad_responses} bad response(s)")
+        return "; ".join(p for p in problems if p)
+
     async def spider_closed(self, spider: object, reason: str) -> None:
         """Record the run's outcome: Scrapy tells pipelines the close reason only here."""
         try:
@@ -232,13 +275,10 @@ class StorePipeline:
                 stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
                 self.counts.requests = int(stats.get("downloader/request_count", 0))
                 bad = int(stats.get("monitor/bad_responses", 0))
+                error = self._run_error(bad)
+                outcome = "error" if error else "ok"
                 if reason != "finished":
                     outcome = "interrupted"
-                elif self.account_error or bad:
-                    outcome = "error"
-                else:
-                    outcome = "ok"
-                error = self.account_error or (f"{bad} bad response(s)" if bad else "")
                 await maybe_deferred_to_future(
                     self._in_thread(
                         finish_run, self.engine, self.run_id, outcome, self.counts, error

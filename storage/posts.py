@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage.models import (
     Evidence,
@@ -104,6 +105,43 @@ class PostRow:
         return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+# Column limits of ``posts`` (storage/models.py) that a crawled value could exceed.
+MAX_POST_ID = 512
+MAX_ACCOUNT_URL = 2048
+MAX_PLATFORM = 32
+
+
+def row_problem(row: PostRow) -> str | None:
+    """Why ``row`` cannot be stored (a wrongly typed or oversized field), or None.
+
+    Checked before a batch is written: one such row would otherwise fail the whole batch's
+    transaction (PostgreSQL would even truncate an oversized id silently). The reason names
+    the field, never its value (posts carry personal data)."""
+    limits = (
+        ("platform", MAX_PLATFORM),
+        ("account_url", MAX_ACCOUNT_URL),
+        ("post_id", MAX_POST_ID),
+        ("url", None),
+        ("text", None),
+        ("raw", None),
+        ("source", 16),
+    )
+    for name, limit in limits:
+        value = getattr(row, name)
+        if not isinstance(value, str):
+            return f"{name} is {type(value).__name__}, not text"
+        if limit is not None and len(value) > limit:
+            return f"{name} is {len(value)} characters long (at most {limit})"
+    if not row.post_id:
+        return "post_id is empty"
+    for name in ("posted_at", "archive_timestamp"):
+        if getattr(row, name) is not None and not isinstance(getattr(row, name), datetime):
+            return f"{name} is not a date-time"
+    if row.language is not None and not isinstance(row.language, str):
+        return "language is not text"
+    return None
+
+
 @dataclass
 class BatchResult:
     """What a stored batch changed."""
@@ -113,6 +151,16 @@ class BatchResult:
     new_versions: int = 0
     newly_flagged: list[int] = field(default_factory=list)  # ids of posts flagged by this batch
     flagged_rows: list[PostRow] = field(default_factory=list)  # the same posts, as given
+    failures: list[str] = field(default_factory=list)  # why rows were not stored (no values)
+
+    def add(self, other: BatchResult) -> None:
+        """Count ``other`` (another part of the same batch) in this result."""
+        self.posts_seen += other.posts_seen
+        self.new_posts += other.new_posts
+        self.new_versions += other.new_versions
+        self.newly_flagged += other.newly_flagged
+        self.flagged_rows += other.flagged_rows
+        self.failures += other.failures
 
 
 @dataclass(frozen=True)
@@ -421,6 +469,44 @@ def save_posts(engine: Engine, rows: Sequence[PostRow]) -> BatchResult:
             _save_distinct(connection, statements, rows, accounts, evidence_ids, result)
         else:
             _save_in_order(connection, statements, rows, accounts, evidence_ids, result)
+    return result
+
+
+def save_posts_isolated(engine: Engine, rows: Sequence[PostRow]) -> BatchResult:
+    """:func:`save_posts`, but rows that cannot be stored lose only themselves.
+
+    Rows with a :func:`row_problem` are left out (their reasons go to ``failures``). If the
+    batch's transaction still fails, each row is written in a transaction of its own and the
+    database's refusals are recorded the same way; when no row at all can be written (the
+    database is down), the error is raised, so that nothing after the batch is recorded as
+    stored."""
+    result = BatchResult()
+    good: list[PostRow] = []
+    for row in rows:
+        problem = row_problem(row)
+        if problem is None:
+            good.append(row)
+        else:
+            result.posts_seen += 1
+            result.failures.append(problem)
+    try:
+        result.add(save_posts(engine, good))
+        return result
+    except SQLAlchemyError as batch_error:
+        if len(good) < 2:
+            raise
+        error = batch_error
+    stored = 0
+    for row in good:
+        try:
+            result.add(save_posts(engine, [row]))
+            stored += 1
+        except SQLAlchemyError as exc:
+            result.posts_seen += 1
+            cause = getattr(exc, "orig", None) or exc
+            result.failures.append(f"refused by the database ({type(cause).__name__})")
+    if not stored:
+        raise error
     return result
 
 
