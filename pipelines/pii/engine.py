@@ -50,13 +50,14 @@ def _parse_hints(hints: Hints) -> tuple[set[str], set[str]]:
         items = [hints]
     elif isinstance(hints, dict):
         for key, val in hints.items():
-            vals = [val] if isinstance(val, str) else list(val or [])
+            vals = [val] if isinstance(val, str) else list(val) if isinstance(val, Iterable) else []
             if key in ("country", "countries", "region", "regions"):
                 countries.update(v.upper() for v in vals if isinstance(v, str))
             else:
                 items.extend(v for v in vals if isinstance(v, str))
-    else:
+    elif isinstance(hints, Iterable):
         items = [h for h in hints if isinstance(h, str)]
+    # anything else (a number from a wrongly typed field) gives no hints
     for item in items:
         m = _TAG.match(item.strip())
         if not m:

@@ -65,6 +65,14 @@ def test_scan_text_helper_and_hints_forms() -> None:
         assert [f.kind for f in scan_text(text, KEY, hints=hints)] == ["phone"]
 
 
+@pytest.mark.parametrize(
+    "hints", [12, 3.5, {"language": 7}, {"country": None}, [None, 5], object()]
+)
+def test_hints_of_the_wrong_type_are_no_hints(hints: object) -> None:
+    text = "SSN 536-22-1234"
+    assert [f.kind for f in ENGINE.scan(text, hints=hints)] == ["national_id"]  # type: ignore[arg-type]
+
+
 def test_empty_text() -> None:
     assert ENGINE.scan("") == []
 
