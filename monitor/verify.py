@@ -7,8 +7,9 @@
   "message error" block (e.g. "Post not found") = gone.
 * Anything else: the post's page URL; 404/410 = gone.
 
-Other answers (401, 429, 5xx, network errors) are recorded as ``unknown``: the post is not
-declared gone on an error. ``monitor run`` calls :func:`verify_cases` once a day.
+Other answers (401, 429, 5xx, network errors, a redirect to another host, an answer over
+``MAX_BODY`` bytes) are recorded as ``unknown``: the post is not declared gone or online on
+an answer that cannot tell. ``monitor run`` calls :func:`verify_cases` once a day.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ ENDPOINT_ENV = {
 GONE_STATUSES = (404, 410)
 USER_AGENT = f"doxxing-monitor/{__version__} (removal check)"
 TELEGRAM_GONE_MARKERS = ("tgme_widget_message_error", "Post not found")
+MAX_BODY = 2 * 1024 * 1024  # a status, a getPosts answer or an embed page is far smaller
 
 
 @dataclass
@@ -123,14 +125,43 @@ def check_post(
     url, params = check_request(post, endpoints)
     checked_at = iso(utcnow()) or ""
     try:
-        response = client.get(url, params=params, headers={"User-Agent": USER_AGENT})
+        response = fetch_bounded(client, url, params)
     except httpx.HTTPError as exc:
         return CheckResult(
             case_id, post.id, url, "unknown", None, f"{type(exc).__name__}", checked_at
         )
-    outcome, reason = interpret(post, response)
-    return CheckResult(
-        case_id, post.id, str(response.url), outcome, response.status_code, reason, checked_at
+    if response is None:
+        outcome, reason, code = "unknown", f"answer larger than {MAX_BODY} bytes", None
+    elif _host(response.url) != _host(httpx.URL(url)):
+        outcome, reason, code = "unknown", "redirected to another host", response.status_code
+    else:
+        outcome, reason = interpret(post, response)
+        code = response.status_code
+    final = str(response.url) if response is not None else url
+    return CheckResult(case_id, post.id, final, outcome, code, reason, checked_at)
+
+
+def _host(url: httpx.URL) -> tuple[str, int | None]:
+    return url.host.lower(), url.port
+
+
+def fetch_bounded(client: httpx.Client, url: str, params: dict[str, str]) -> httpx.Response | None:
+    """GET ``url`` (following redirects as the client does), reading at most ``MAX_BODY``
+    bytes: the response with its body, or None if the body is larger."""
+    headers = {"User-Agent": USER_AGENT}
+    with client.stream("GET", url, params=params, headers=headers) as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return None
+    # the body is already decoded: drop the headers that describe the encoded one
+    encoding_headers = ("content-encoding", "content-length", "transfer-encoding")
+    return httpx.Response(
+        response.status_code,
+        headers=[(k, v) for k, v in response.headers.multi_items() if k not in encoding_headers],
+        content=bytes(body),
+        request=response.request,
     )
 
 

@@ -14,6 +14,7 @@ reports and removal checks (shapes from their public docs):
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class State:
     reports: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     errors: set[str] = field(default_factory=set)  # ids answered with 503
+    redirects: dict[str, str] = field(default_factory=dict)  # status id -> Location
+    huge: set[str] = field(default_factory=set)  # status ids answered with a 5 MB gzip body
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -47,6 +50,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _send_gzipped(self, data: bytes) -> None:
+        body = gzip.compress(data)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_POST(self) -> None:
         state = self.server.state
@@ -85,7 +97,16 @@ class Handler(BaseHTTPRequestHandler):
         state.requests.append(("GET", self.path))
         if parts.path.startswith("/api/v1/statuses/"):
             status_id = parts.path.rsplit("/", 1)[1]
-            if status_id in state.errors:
+            if status_id in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[status_id])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif status_id in state.huge:
+                self._send_gzipped(
+                    b'{"id": "' + status_id.encode() + b'", "x": "' + b"a" * 5_000_000 + b'"}'
+                )
+            elif status_id in state.errors:
                 self._send(503, {"error": "Service unavailable"})
             elif status_id in state.deleted:
                 self._send(404, {"error": "Record not found"})

@@ -161,6 +161,32 @@ def test_verify_records_gone_and_still_online(seeded, server):
     assert any(p.startswith("/leakchannel/100?embed=1") for p in gets)
 
 
+def test_verify_cannot_tell_from_a_redirect_off_host_or_a_huge_answer(seeded, server):
+    db_url, engine, data = seeded
+    posts = confirm_all(db_url, "mastodon")
+    out = run(db_url, "takedown", "create", *[str(p["id"]) for p in posts])
+    case_id = int(out.split()[1].rstrip(":"))
+    run(db_url, "takedown", "mark", str(case_id), "reported")
+    moved, huge, small = (row.post_id for row in data.rows["mastodon"][:3])
+    other_host = server.base.replace("127.0.0.1", "localhost")
+    server.state.redirects[moved] = f"{other_host}/api/v1/statuses/moved-{moved}"
+    server.state.huge.update({huge, small})
+    server.state.deleted.add(small)  # huge wins: answered with a big body anyway
+    results = {r.url_checked.rsplit("/", 1)[1]: r for r in verify_cases(engine)}
+    assert (results[f"moved-{moved}"].outcome, results[f"moved-{moved}"].reason) == (
+        "unknown",
+        "redirected to another host",
+    )
+    assert results[huge].outcome == "unknown"
+    assert results[huge].reason.startswith("answer larger than")
+    assert cases(db_url)[case_id]["status"] == "reported"
+    # the same server answering normally again: a small status is read as before
+    server.state.huge.clear()
+    server.state.redirects.clear()
+    again = {r.url_checked.rsplit("/", 1)[1]: r.outcome for r in verify_cases(engine)}
+    assert again[huge] == "online" and again[small] == "gone"
+
+
 def test_reappearance_links_new_post_to_removed_case(seeded):
     db_url, engine, data = seeded
     posts = confirm_all(db_url, "telegram")
