@@ -18,6 +18,14 @@ Settings (all optional):
   n-th retry is ``base * 2**(n-1)`` seconds, capped;
 - ``MONITOR_RETRY_DELAYS_ENABLED`` (True): False retries at once (tests);
 - ``MONITOR_ALLOWED_HOSTS`` ([]): when set, requests to other hosts are dropped.
+
+``SameHostRedirectMiddleware`` and ``SameHostMetaRefreshMiddleware`` replace Scrapy's redirect
+and meta-refresh middlewares: they follow a redirect only when its target is on the host of the
+request that started the chain (``same_host``: the same host name, ignoring a leading ``www.``
+and case; the same port, where http's 80 and https's 443 count as the same, so an upgrade from
+http to https is followed and a downgrade too, but a move to another port is not). Any other
+redirect fails the request with ``OffHostRedirect`` (an ``IgnoreRequest``): the request's
+errback gets it, and a watched account is never credited with another host's content.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
@@ -37,7 +46,16 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
 
-__all__ = ["AllowedHostsMiddleware", "RetryAfterMiddleware", "parse_reset", "parse_retry_after"]
+__all__ = [
+    "AllowedHostsMiddleware",
+    "OffHostRedirect",
+    "RetryAfterMiddleware",
+    "SameHostMetaRefreshMiddleware",
+    "SameHostRedirectMiddleware",
+    "parse_reset",
+    "parse_retry_after",
+    "same_host",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -213,3 +231,59 @@ class AllowedHostsMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme in ("http", "https") and (parts.hostname or "") not in self.allowed:
             raise IgnoreRequest(f"host not allowed: {parts.hostname}")
+
+
+# -- redirects that stay on the host ----------------------------------------------------------
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _site(url: str) -> tuple[str, int | None] | None:
+    """``(host without a leading www., port or None for the scheme's default)``, or None for a
+    URL that is not http(s) or has no host."""
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if port == DEFAULT_PORTS[parts.scheme]:
+        port = None
+    return parts.hostname.lower().removeprefix("www."), port
+
+
+def same_host(url: str, other: str) -> bool:
+    """True when two http(s) URLs are on the same host (see the module docstring)."""
+    site = _site(url)
+    return site is not None and site == _site(other)
+
+
+class OffHostRedirect(IgnoreRequest):
+    """A redirect or meta refresh to another host, refused."""
+
+
+class _SameHostMixin:
+    """Refuses, in ``_redirect``, a redirect whose target is off the chain's first host."""
+
+    crawler: Crawler
+
+    def _redirect(self, redirected: Request, request: Request, reason: object) -> Request:
+        origin = (request.meta.get("redirect_urls") or [request.url])[0]
+        if not same_host(origin, redirected.url):
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("monitor/offhost_redirects")
+            raise OffHostRedirect(
+                f"refused redirect ({reason}) off {urlsplit(origin).netloc}: "
+                f"{request.url} -> {redirected.url}"
+            )
+        return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+
+
+class SameHostRedirectMiddleware(_SameHostMixin, RedirectMiddleware):
+    """Scrapy's ``RedirectMiddleware`` (3xx ``Location``), on the same host only."""
+
+
+class SameHostMetaRefreshMiddleware(_SameHostMixin, MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` (``<meta http-equiv=refresh>``), on the same host
+    only."""

@@ -37,6 +37,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's RetryMiddleware ignores Retry-After; ours honours it (monitor/middlewares.py).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "monitor.middlewares.RetryAfterMiddleware": 550,
+    # Redirects and meta refreshes are followed on the requested host only: another host's
+    # content must never be stored as the watched account's (monitor/middlewares.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "monitor.middlewares.SameHostMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "monitor.middlewares.SameHostRedirectMiddleware": 600,
 }
 # Longest single wait for Retry-After or a rate-limit reset, in seconds.
 MONITOR_RETRY_AFTER_MAX = 300.0
@@ -67,6 +73,8 @@ MONITOR_BACKFILL = 200
 MONITOR_MAX_POSTS_PER_CRAWL = 10_000
 # Rows per CDX query (more come with the resume key).
 MONITOR_ARCHIVE_CDX_LIMIT = 500
+# Most CDX pages (the first and those fetched with a resume key) one crawl asks for.
+MONITOR_ARCHIVE_CDX_MAX_PAGES = 20
 
 # Scrapy >= 2.19 starts a code-execution HTTP server per crawl (like the telnet console);
 # crawls handle evidence with personal data, so it stays off.
