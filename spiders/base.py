@@ -7,15 +7,25 @@ A crawl runs in up to three phases, each started when the previous one leaves th
 2. the archive phase (CDX queries and snapshots, see ``spiders.archive``) when ``cached=1`` was
    given or the live crawl found the account suspended, not found or private;
 3. one ``AccountStatus`` item with the account's state and the new ``crawl_state``.
+
+Hostile or broken servers are kept in bounds here: a callback decorated with ``home_only``
+ignores a response from a host the spider does not crawl (redirects off the host are refused
+by ``monitor.middlewares`` already); ``new_cursor`` stops paging on a cursor used before;
+``counted`` drops posts already yielded in this crawl; ``moves_cursor`` keeps posts dated in the
+future from becoming the resume point; CDX paging stops on a repeated resume key, a page with
+no new rows, or after ``MONITOR_ARCHIVE_CDX_MAX_PAGES`` pages, and only well-formed timestamps
+(14 digits, a real date, not in the future) are fetched or become ``archive_last``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, ClassVar
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, urlsplit
 
 import scrapy
@@ -26,8 +36,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from monitor.items import ACCOUNT_STATES, AccountStatus
+from monitor.middlewares import OffHostRedirect, same_host
 from spiders.parsers import archive as archive_parser
-from spiders.parsers.common import BadResponse
+from spiders.parsers.common import BadResponse, now_utc, parse_wayback_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +48,16 @@ HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 451, 500, 502, 503, 504]
 # (Telegram answers a deleted channel like a private one: a redirect away from the preview.)
 GONE_STATES = ("suspended", "not_found", "private")
 STATUS_URL = "data:,account-status"
+# A post dated more than this after now does not move a resume cursor (it is still stored).
+FUTURE_SKEW = timedelta(days=1)
+WAYBACK_TIMESTAMP = re.compile(r"^\d{14}$")
+
+# The CDX server sends its resume key already URL-encoded: it is passed on as it is, except
+# for characters that would end the parameter (``&``, ``#``, spaces, ...).
+RESUME_KEY_SAFE = "%+!*'(),;:@$"
+CDX_META = ("archive_pattern", "archive_home", "cdx_query")
+
+Callback = TypeVar("Callback", bound=Callable[..., Iterator[Any]])
 
 
 def archive_targets(platform: str, account_url: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -59,6 +80,45 @@ def archive_targets(platform: str, account_url: str) -> list[tuple[str, re.Patte
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def valid_wayback_timestamp(value: str, now: datetime | None = None) -> bool:
+    """True for a full ``YYYYMMDDhhmmss`` timestamp of a real moment not in the future (more
+    than ``FUTURE_SKEW`` ahead); shorter prefixes are valid in URLs but not as a cursor."""
+    if not WAYBACK_TIMESTAMP.match(value):
+        return False
+    moment = parse_wayback_timestamp(value)
+    return moment is not None and moment <= (now or now_utc()) + FUTURE_SKEW
+
+
+def _host_of(url: str) -> str:
+    """The host name of ``url``, lower case, without a leading ``www.``."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def not_in_future(moment: datetime | None) -> datetime | None:
+    """``moment`` unless it is more than ``FUTURE_SKEW`` after now (a resume point written
+    before future dates were refused)."""
+    if moment is not None and moment > now_utc() + FUTURE_SKEW:
+        logger.warning("Ignoring a resume point in the future: %s", moment)
+        return None
+    return moment
+
+
+def home_only(callback: Callback) -> Callback:
+    """Decorates a callback: a response from a host the spider does not crawl (see
+    ``MonitorSpider.home_urls``) is ignored and noted as an error."""
+
+    @functools.wraps(callback)
+    def guarded(self: MonitorSpider, response: Response, *args: Any, **kwargs: Any) -> Any:
+        if not self.on_home(response.url):
+            self.note_bad_response(
+                BadResponse("off_host", f"ignored a response from another host: {response.url}")
+            )
+            return iter(())
+        return callback(self, response, *args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
 
 
 class MonitorSpider(scrapy.Spider):
@@ -102,7 +162,11 @@ class MonitorSpider(scrapy.Spider):
         self.posts_yielded = 0
         self._archive_started = False
         self.archive_snapshots = 0
+        self.cdx_pages = 0
         self._status_scheduled = False
+        self._cursors: set[tuple[str, str]] = set()
+        self._yielded_ids: set[str] = set()
+        self._cdx_rows: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MonitorSpider:
@@ -119,6 +183,49 @@ class MonitorSpider(scrapy.Spider):
     def first_crawl(self) -> bool:
         """No resume state from an earlier crawl: go back ``backfill`` posts."""
         return not self.previous_state
+
+    # -- hosts, cursors and resume points -------------------------------------------------
+
+    def home_urls(self) -> list[str]:
+        """URLs of the hosts this spider crawls: the account's and the archive's."""
+        return [self.url, self.settings.get("ARCHIVE_URL", "https://web.archive.org")]
+
+    def on_home(self, url: str) -> bool:
+        """True when ``url`` is on one of the hosts this spider crawls."""
+        return any(same_host(url, home) for home in self.home_urls())
+
+    def follow_url(self, url: str | None, home: str) -> str | None:
+        """A URL taken from a response (a ``Link`` header, ...) if it is on ``home``'s host;
+        None (with a warning) for a missing, off-host or non-HTTP one."""
+        if not url:
+            return None
+        if not same_host(url, home):
+            self.crawler.stats.inc_value("monitor/offhost_links")
+            logger.warning("Not following %s: not on the host of %s", url, home)
+            return None
+        return url
+
+    def new_cursor(self, kind: str, value: str) -> bool:
+        """True the first time this crawl pages with ``value``; a repeat (the server sends
+        the crawl round in a circle) is logged and counted, and paging should stop."""
+        key = (kind, value)
+        if key in self._cursors:
+            self.crawler.stats.inc_value("monitor/pagination_loops")
+            logger.warning("Stopped paging: %s %r was already used in this crawl", kind, value)
+            return False
+        self._cursors.add(key)
+        return True
+
+    def moves_cursor(self, moment: datetime | None) -> bool:
+        """True when a post dated ``moment`` may become the resume point: dated, and not
+        more than ``FUTURE_SKEW`` after now (a future date would hide every later post)."""
+        if moment is None:
+            return False
+        if moment > now_utc() + FUTURE_SKEW:
+            self.crawler.stats.inc_value("monitor/future_dated")
+            logger.warning("A post dated %s (in the future) does not move the cursor", moment)
+            return False
+        return True
 
     # -- requests -------------------------------------------------------------------------
 
@@ -153,6 +260,9 @@ class MonitorSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         if failure.check(DownloadCancelledError):
             self.note_bad_response(BadResponse("oversized", f"response too large: {url}"))
+            return
+        if failure.check(OffHostRedirect):
+            self.note_bad_response(BadResponse("off_host", str(failure.value)))
             return
         self.crawler.stats.inc_value("monitor/request_failures")
         message = f"{failure.type.__name__ if failure.type else 'error'} fetching {url}"
@@ -190,8 +300,18 @@ class MonitorSpider(scrapy.Spider):
         self.set_error(f"HTTP {response.status} from {response.url}")
 
     def counted(self, posts: list[Any]) -> list[Any]:
-        self.posts_yielded += len(posts)
-        return posts
+        """The posts not yielded before in this crawl with the same id and text (a server
+        repeating a page must not fill the backfill with duplicates), counted."""
+        fresh = []
+        for post in posts:
+            key = f"{post.post_id}\n{post.text}"
+            if key not in self._yielded_ids:
+                self._yielded_ids.add(key)
+                fresh.append(post)
+        if len(fresh) < len(posts):
+            self.crawler.stats.inc_value("monitor/repeated_posts", len(posts) - len(fresh))
+        self.posts_yielded += len(fresh)
+        return fresh
 
     # -- phases ---------------------------------------------------------------------------
 
@@ -205,7 +325,7 @@ class MonitorSpider(scrapy.Spider):
         self.crawler.stats.inc_value("monitor/archive/lookups")
         base = self.settings.get("ARCHIVE_URL", "https://web.archive.org").rstrip("/")
         limit = self.settings.getint("MONITOR_ARCHIVE_CDX_LIMIT", 500)
-        since = self.crawl_state.get("archive_last", "")
+        since = self.archive_since()
         requests = []
         for target, pattern in archive_targets(self.platform, self.account_url):
             query = (
@@ -218,10 +338,24 @@ class MonitorSpider(scrapy.Spider):
                 self.request(
                     f"{base}/cdx/search/cdx?{query}",
                     self.parse_cdx,
-                    meta={"archive_pattern": pattern.pattern, "cdx_query": query},
+                    meta={
+                        "archive_pattern": pattern.pattern,
+                        "archive_home": _host_of(f"//{target}"),
+                        "cdx_query": query,
+                    },
                 )
             )
         return requests
+
+    def archive_since(self) -> str:
+        """The previous crawl's ``archive_last`` when it is a valid timestamp; an invalid one
+        (written before timestamps were checked) is dropped from the state."""
+        since = self.previous_state.get("archive_last", "")
+        if since and not valid_wayback_timestamp(since):
+            logger.warning("Ignoring an invalid archive_last %r", since)
+            self.crawl_state.pop("archive_last", None)
+            return ""
+        return since
 
     def archive_problem(self, message: str) -> None:
         """An archive look-up failed: an error of the crawl only for the ``archive`` spider
@@ -233,7 +367,9 @@ class MonitorSpider(scrapy.Spider):
 
     platform_is_archive_only: ClassVar[bool] = False
 
+    @home_only
     def parse_cdx(self, response: Response) -> Iterable[Any]:
+        self.cdx_pages += 1
         if response.status != 200:
             self.archive_problem(f"CDX query answered HTTP {response.status}: {response.url}")
             return
@@ -242,15 +378,46 @@ class MonitorSpider(scrapy.Spider):
         except BadResponse as problem:
             self.note_bad_response(problem, fatal=self.platform_is_archive_only)
             return
-        pattern = re.compile(response.meta["archive_pattern"], re.IGNORECASE)
-        since = self.previous_state.get("archive_last", "")
+        new_rows = [row for row in rows if self._new_cdx_row(row)]
+        yield from self._snapshot_requests(new_rows, response.meta)
+        if resume_key and self.archive_snapshots < self.backfill:
+            follow = self._cdx_resume(response, resume_key, bool(new_rows))
+            if follow is not None:
+                yield follow
+
+    def _new_cdx_row(self, row: archive_parser.CdxRow) -> bool:
+        """True for a row not listed before in this crawl (a looping CDX server repeats)."""
+        key = (row.timestamp, row.original)
+        if key in self._cdx_rows:
+            return False
+        self._cdx_rows.add(key)
+        return True
+
+    def _snapshot_requests(
+        self, rows: list[archive_parser.CdxRow], meta: dict[str, Any]
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the listed captures that belong to the account and are newer than
+        ``archive_last``, up to ``backfill`` snapshots; rows with a bad timestamp or another
+        host are skipped (counted, not an error)."""
+        pattern = re.compile(meta["archive_pattern"], re.IGNORECASE)
+        home = meta.get("archive_home", "")
+        since = self.archive_since()
         base = self.settings.get("ARCHIVE_URL", "https://web.archive.org").rstrip("/")
         for row in rows:
             if self.archive_snapshots >= self.backfill:
                 return
+            if not valid_wayback_timestamp(row.timestamp):
+                self.note_bad_response(
+                    BadResponse("bad_cdx_timestamp", f"CDX row with timestamp {row.timestamp!r}"),
+                    fatal=False,
+                )
+                continue
             if since and row.timestamp <= since:
                 continue
-            if not pattern.match(urlsplit(row.original).path):
+            original = urlsplit(row.original)
+            if home and _host_of(row.original) != home:
+                continue
+            if not pattern.match(original.path):
                 continue
             self.archive_snapshots += 1
             yield self.request(
@@ -258,17 +425,32 @@ class MonitorSpider(scrapy.Spider):
                 self.parse_archived,
                 meta={"archive_timestamp": row.timestamp, "archive_original": row.original},
             )
-        if resume_key and self.archive_snapshots < self.backfill:
-            query = response.meta["cdx_query"]
-            yield self.request(
-                f"{base}/cdx/search/cdx?{query}&resumeKey={resume_key}",
-                self.parse_cdx,
-                meta={
-                    "archive_pattern": response.meta["archive_pattern"],
-                    "cdx_query": query,
-                },
-            )
 
+    def _cdx_resume(
+        self, response: Response, resume_key: str, had_new_rows: bool
+    ) -> scrapy.Request | None:
+        """The next CDX page, or None when the server loops (a resume key used before, or a
+        page without new rows) or the crawl has asked for ``MONITOR_ARCHIVE_CDX_MAX_PAGES``."""
+        max_pages = self.settings.getint("MONITOR_ARCHIVE_CDX_MAX_PAGES", 20)
+        if not had_new_rows or not self.new_cursor("CDX resume key", resume_key):
+            self.note_bad_response(
+                BadResponse("cdx_loop", f"CDX paging stopped on a loop at {response.url}"),
+                fatal=self.platform_is_archive_only,
+            )
+            return None
+        if self.cdx_pages >= max_pages:
+            self.crawler.stats.inc_value("monitor/archive/cdx_page_limit")
+            logger.warning("Archive: stopped after %d CDX pages", self.cdx_pages)
+            return None
+        base = self.settings.get("ARCHIVE_URL", "https://web.archive.org").rstrip("/")
+        query = response.meta["cdx_query"]
+        return self.request(
+            f"{base}/cdx/search/cdx?{query}&resumeKey={quote(resume_key, safe=RESUME_KEY_SAFE)}",
+            self.parse_cdx,
+            meta={key: response.meta[key] for key in CDX_META if key in response.meta},
+        )
+
+    @home_only
     def parse_archived(self, response: Response) -> Iterable[Any]:
         timestamp = response.meta["archive_timestamp"]
         if response.status != 200:

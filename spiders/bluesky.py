@@ -2,7 +2,8 @@
 
 crawl_state: ``{"did": "<did>", "newest_at": "<ISO time of the newest post or repost seen>"}``.
 The author feed has no "since" parameter: later crawls page from the newest post back until
-they reach ``newest_at``.
+they reach ``newest_at``. A post dated more than a day in the future is kept but does not
+become ``newest_at``; paging stops when a cursor repeats or a page brings no new post.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from scrapy.http import Response
 
-from spiders.base import MonitorSpider
+from spiders.base import MonitorSpider, home_only, not_in_future
 from spiders.parsers import bluesky as parser
 from spiders.parsers.common import BadResponse, parse_iso
 
@@ -39,15 +40,20 @@ class BlueskySpider(MonitorSpider):
         if not match:
             raise ValueError(f"not a Bluesky profile URL: {self.url!r}")
         self.actor = match.group(1)
-        self.newest_at = parse_iso(self.previous_state.get("newest_at"))
+        self.newest_at = not_in_future(parse_iso(self.previous_state.get("newest_at")))
+        if self.newest_at is None:
+            self.crawl_state.pop("newest_at", None)
 
     @property
     def appview(self) -> str:
         return self.settings.get("BLUESKY_APPVIEW_URL", "https://public.api.bsky.app").rstrip("/")
 
+    def home_urls(self) -> list[str]:
+        return [*super().home_urls(), self.appview]
+
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(
-            f"{self.appview}/xrpc/app.bsky.actor.getProfile?actor={quote(self.actor)}",
+            f"{self.appview}/xrpc/app.bsky.actor.getProfile?actor={quote(self.actor, safe='')}",
             self.parse_profile,
         )
 
@@ -65,6 +71,7 @@ class BlueskySpider(MonitorSpider):
             self.http_error(response)
         return True
 
+    @home_only
     def parse_profile(self, response: Response) -> Iterator[Any]:
         if self._xrpc_failed(response):
             return
@@ -77,16 +84,29 @@ class BlueskySpider(MonitorSpider):
         self.crawl_state["did"] = profile["did"]
         yield self.feed_request(None)
 
+    def _remember(self, posts: list[Any]) -> None:
+        """Moves ``newest_at`` to the newest date among ``posts`` not in the future."""
+        for post in posts:
+            moment = post.posted_at
+            current = parse_iso(self.crawl_state.get("newest_at"))
+            if (
+                moment is not None
+                and self.moves_cursor(moment)
+                and (current is None or moment > current)
+            ):
+                self.crawl_state["newest_at"] = _iso(moment)
+
     def feed_request(self, cursor: str | None) -> Any:
         limit = PAGE_LIMIT if self.newest_at else min(PAGE_LIMIT, self.backfill)
         url = (
             f"{self.appview}/xrpc/app.bsky.feed.getAuthorFeed"
-            f"?actor={quote(self.platform_account_id or self.actor)}&limit={limit}"
+            f"?actor={quote(self.platform_account_id or self.actor, safe='')}&limit={limit}"
         )
         if cursor:
-            url += f"&cursor={quote(cursor)}"
+            url += f"&cursor={quote(cursor, safe='')}"
         return self.request(url, self.parse_feed)
 
+    @home_only
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if self._xrpc_failed(response):
             return
@@ -102,12 +122,12 @@ class BlueskySpider(MonitorSpider):
             posts = fresh
         else:
             posts = posts[: self.backfill - self.posts_yielded]
-        for post in posts:
-            current = parse_iso(self.crawl_state.get("newest_at"))
-            if post.posted_at is not None and (current is None or post.posted_at > current):
-                self.crawl_state["newest_at"] = _iso(post.posted_at)
-        yield from self.counted(posts)
-        if not cursor or reached_known:
+        posts = self.counted(posts)
+        self._remember(posts)
+        yield from posts
+        if not cursor or reached_known or not posts:
+            return
+        if not self.new_cursor("Bluesky cursor", cursor):
             return
         if self.newest_at is None and self.posts_yielded >= self.backfill:
             return

@@ -3,7 +3,8 @@
 crawl_state: ``{"etag": ..., "last_modified": ..., "newest_at": "<ISO>", "last_id": ...}``:
 the validators are sent back as ``If-None-Match`` / ``If-Modified-Since`` (304: nothing new),
 and of a changed feed only entries newer than ``newest_at`` (or, undated, listed above
-``last_id``) are new.
+``last_id``) are new. An entry dated more than a day in the future is kept but does not
+become ``newest_at``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from spiders.base import MonitorSpider
+from spiders.base import MonitorSpider, home_only, not_in_future
 from spiders.parsers import feed as parser
 from spiders.parsers.common import BadResponse, parse_iso
 
@@ -52,6 +53,7 @@ class FeedSpider(MonitorSpider):
             self.url, self.parse_feed, headers=conditional_headers(self.previous_state)
         )
 
+    @home_only
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
             self.crawler.stats.inc_value("monitor/not_modified")
@@ -72,18 +74,32 @@ class FeedSpider(MonitorSpider):
             self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=False)
         remember_validators(self.crawl_state, response)
         posts = posts[: self.backfill] if self.first_crawl else self._newer(posts)
-        newest = parse_iso(self.previous_state.get("newest_at"))
-        for post in posts:
-            if post.posted_at is not None and (newest is None or post.posted_at > newest):
-                newest = post.posted_at
-        if newest is not None:
-            self.crawl_state["newest_at"] = _iso(newest)
-        if posts:
-            self.crawl_state["last_id"] = posts[0].post_id
+        self._remember(posts)
         yield from self.counted(posts)
 
+    def _previous_newest(self) -> datetime | None:
+        return not_in_future(parse_iso(self.previous_state.get("newest_at")))
+
+    def _remember(self, posts: list[Any]) -> None:
+        """``newest_at``: the newest date not in the future; ``last_id``: the top entry."""
+        newest = self._previous_newest()
+        for post in posts:
+            moment = post.posted_at
+            if (
+                moment is not None
+                and self.moves_cursor(moment)
+                and (newest is None or moment > newest)
+            ):
+                newest = moment
+        if newest is not None:
+            self.crawl_state["newest_at"] = _iso(newest)
+        else:
+            self.crawl_state.pop("newest_at", None)
+        if posts:
+            self.crawl_state["last_id"] = posts[0].post_id
+
     def _newer(self, posts: list[Any]) -> list[Any]:
-        newest = parse_iso(self.previous_state.get("newest_at"))
+        newest = self._previous_newest()
         last_id = self.previous_state.get("last_id")
         ids = [p.post_id for p in posts]
         above_last = ids.index(last_id) if last_id in ids else len(ids)

@@ -1,6 +1,10 @@
 """Mastodon accounts through the public REST API, with the account RSS feed as fallback.
 
 crawl_state: ``{"account_id": "<id>", "since_id": "<newest status id seen>"}``.
+
+Only status ids of 1 to 20 digits (Mastodon's are 64-bit integers) become ``since_id``; paging
+follows ``Link`` URLs on the account's host only, and stops when a page URL repeats, when
+``max_id`` does not go down (or ``min_id`` up), or when a page brings no new post.
 """
 
 from __future__ import annotations
@@ -11,14 +15,24 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from scrapy.http import Response
-from w3lib.url import add_or_replace_parameter
+from w3lib.url import add_or_replace_parameter, url_query_parameter
 
-from spiders.base import MonitorSpider
+from spiders.base import MonitorSpider, home_only
 from spiders.parsers import mastodon as parser
 from spiders.parsers.common import BadResponse
 
 PAGE_LIMIT = 40  # the API's maximum for account statuses
 ACCOUNT_PATH = re.compile(r"^/@([A-Za-z0-9_]{1,64})/?$")
+STATUS_ID = re.compile(r"^\d{1,20}$")
+
+
+def valid_status_id(status_id: str | None) -> bool:
+    """True for a status id that may be a resume point (digits, at most 20)."""
+    return bool(status_id) and STATUS_ID.match(status_id or "") is not None
+
+
+def _id_key(status_id: str | None) -> tuple[int, str]:
+    return parser.status_id_key(status_id or "")
 
 
 class MastodonSpider(MonitorSpider):
@@ -35,11 +49,15 @@ class MastodonSpider(MonitorSpider):
             raise ValueError(f"not a Mastodon account URL (https://host/@user): {self.url!r}")
         self.base = f"{parts.scheme}://{parts.netloc}"
         self.user = match.group(1)
-        self.since_id = self.previous_state.get("since_id", "")
+        since_id = self.previous_state.get("since_id", "")
+        self.since_id = since_id if valid_status_id(since_id) else ""
+        if since_id and not self.since_id:
+            self.crawl_state.pop("since_id", None)
 
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(
-            f"{self.base}/api/v1/accounts/lookup?acct={quote(self.user)}", self.parse_lookup
+            f"{self.base}/api/v1/accounts/lookup?acct={quote(self.user, safe='')}",
+            self.parse_lookup,
         )
 
     # -- API --------------------------------------------------------------------------------
@@ -54,6 +72,7 @@ class MastodonSpider(MonitorSpider):
             return False
         return True
 
+    @home_only
     def parse_lookup(self, response: Response) -> Iterator[Any]:
         if response.status in (401, 403):
             yield self.rss_request()
@@ -73,9 +92,9 @@ class MastodonSpider(MonitorSpider):
         if parser.account_state(account) == "suspended":
             self.set_state("suspended", "account suspended by its server")
             return
-        statuses = f"{self.base}/api/v1/accounts/{quote(account['id'])}/statuses"
+        statuses = f"{self.base}/api/v1/accounts/{quote(account['id'], safe='')}/statuses"
         if self.since_id:
-            url = f"{statuses}?limit={PAGE_LIMIT}&min_id={quote(self.since_id)}"
+            url = f"{statuses}?limit={PAGE_LIMIT}&min_id={self.since_id}"
             yield self.request(url, self.parse_newer)
         else:
             url = f"{statuses}?limit={min(PAGE_LIMIT, self.backfill)}"
@@ -97,12 +116,39 @@ class MastodonSpider(MonitorSpider):
             return None
 
     def _remember(self, posts: list[Any]) -> None:
+        """Moves ``since_id`` to the newest valid status id among ``posts``."""
         for post in posts:
             current = self.crawl_state.get("since_id", "")
             status_id = parser.status_id_of(post.post_id)
-            if not current or parser.status_id_key(status_id) > parser.status_id_key(current):
+            if not valid_status_id(status_id):
+                continue
+            if not valid_status_id(current) or _id_key(status_id) > _id_key(current):
                 self.crawl_state["since_id"] = status_id
 
+    def _next_page(self, response: Response, rel: str, bound: str) -> str | None:
+        """The ``rel`` Link URL if it is on the account's host, new in this crawl, and moves
+        its ``bound`` (``max_id`` down for ``next``, ``min_id`` up for ``prev``)."""
+        url = self.follow_url(parser.link_url(response, rel), self.base)
+        if url is None:
+            return None
+        key = add_or_replace_parameter(url, "limit", "")
+        if not self.new_cursor(f"Mastodon {rel} page", key):
+            return None
+        before = url_query_parameter(response.url, bound)
+        after = url_query_parameter(url, bound)
+        if before and after and not self._moves(before, after, down=bound == "max_id"):
+            self.crawler.stats.inc_value("monitor/pagination_loops")
+            self.logger.warning("Stopped paging: %s went from %s to %s", bound, before, after)
+            return None
+        return url
+
+    @staticmethod
+    def _moves(before: str, after: str, *, down: bool) -> bool:
+        if down:
+            return _id_key(after) < _id_key(before)
+        return _id_key(after) > _id_key(before)
+
+    @home_only
     def parse_older(self, response: Response) -> Iterator[Any]:
         """First crawl: pages backwards (``Link: rel="next"``, ``max_id``) up to ``backfill``."""
         if response.status in (401, 403):
@@ -111,17 +157,20 @@ class MastodonSpider(MonitorSpider):
         posts = self._page(response)
         if posts is None:
             return
-        posts = posts[: self.backfill - self.posts_yielded]
+        posts = self.counted(posts[: self.backfill - self.posts_yielded])
         self._remember(posts)
-        yield from self.counted(posts)
+        yield from posts
         remaining = self.backfill - self.posts_yielded
-        following = parser.link_url(response, "next")
-        if posts and remaining > 0 and following:
+        if not posts or remaining <= 0:
+            return
+        following = self._next_page(response, "next", "max_id")
+        if following:
             following = add_or_replace_parameter(
                 following, "limit", str(min(PAGE_LIMIT, remaining))
             )
             yield self.request(following, self.parse_older)
 
+    @home_only
     def parse_newer(self, response: Response) -> Iterator[Any]:
         """Later crawls: pages forwards from ``since_id`` (``min_id``, ``Link: rel="prev"``)."""
         if response.status in (401, 403):
@@ -131,24 +180,25 @@ class MastodonSpider(MonitorSpider):
         if posts is None:
             return
         posts = [
-            p
-            for p in posts
-            if parser.status_id_key(parser.status_id_of(p.post_id))
-            > parser.status_id_key(self.since_id)
+            p for p in posts if _id_key(parser.status_id_of(p.post_id)) > _id_key(self.since_id)
         ]
+        posts = self.counted(posts)
         self._remember(posts)
-        yield from self.counted(posts)
+        yield from posts
         limit = self.settings.getint("MONITOR_MAX_POSTS_PER_CRAWL", 10_000)
-        previous = parser.link_url(response, "prev")
-        if posts and previous and self.posts_yielded < limit:
+        if not posts or self.posts_yielded >= limit:
+            return
+        previous = self._next_page(response, "prev", "min_id")
+        if previous:
             yield self.request(previous, self.parse_newer)
 
     # -- RSS fallback --------------------------------------------------------------------------
 
     def rss_request(self) -> Any:
         self.crawler.stats.inc_value("monitor/mastodon/rss_fallback")
-        return self.request(f"{self.base}/@{quote(self.user)}.rss", self.parse_rss)
+        return self.request(f"{self.base}/@{quote(self.user, safe='')}.rss", self.parse_rss)
 
+    @home_only
     def parse_rss(self, response: Response) -> Iterator[Any]:
         """Servers that refuse unauthenticated API access still publish ``/@user.rss``
         (the latest public posts, no boosts)."""
@@ -164,13 +214,11 @@ class MastodonSpider(MonitorSpider):
             return
         if self.since_id:
             posts = [
-                p
-                for p in posts
-                if parser.status_id_key(parser.status_id_of(p.post_id))
-                > parser.status_id_key(self.since_id)
+                p for p in posts if _id_key(parser.status_id_of(p.post_id)) > _id_key(self.since_id)
             ]
         else:
             posts = posts[: self.backfill]
+        posts = self.counted(posts)
         self._remember(posts)
         self.crawl_state["source"] = "rss"
-        yield from self.counted(posts)
+        yield from posts

@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from spiders.base import MonitorSpider
+from spiders.base import MonitorSpider, home_only
 from spiders.feed import conditional_headers, remember_validators
 from spiders.parsers import feed as parser
 from spiders.parsers.common import BadResponse
@@ -28,6 +28,7 @@ class PageSpider(MonitorSpider):
             self.url, self.parse_page, headers=conditional_headers(self.previous_state)
         )
 
+    @home_only
     def parse_page(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
             self.crawler.stats.inc_value("monitor/not_modified")

@@ -3,7 +3,10 @@
 
 crawl_state: ``{"last_id": "<newest message number seen>"}``. Pages go back with
 ``?before=<id>``; later crawls stop at ``last_id``. A redirect away from ``/s/`` means the
-channel has no public preview: state ``private``.
+channel has no public preview: state ``private``. A 200 page with neither messages nor the
+channel's header (changed markup, a login wall) is an error, not an empty channel. Paging stops
+when ``before`` does not go down or a page brings no new message; a message number above
+Telegram's 32-bit range is kept but does not become ``last_id``.
 """
 
 from __future__ import annotations
@@ -14,16 +17,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Response
+from w3lib.url import url_query_parameter
 
-from spiders.base import MonitorSpider
+from spiders.base import MonitorSpider, home_only
 from spiders.parsers import telegram as parser
 from spiders.parsers.common import BadResponse
 
 CHANNEL_PATH = re.compile(r"^/(?:s/)?([A-Za-z0-9_]{4,64})/?$")
+MAX_MESSAGE_ID = 2**31 - 1  # Telegram message ids are 32-bit
 
 
 def _number(post_id: str) -> int:
     return int(post_id.rsplit("/", 1)[1])
+
+
+def is_channel_page(response: Response) -> bool:
+    """True when a preview page shows messages or the channel's header (an empty channel
+    still has its header); False for changed markup or a login wall."""
+    return bool(response.css(".tgme_widget_message, .tgme_channel_info"))
 
 
 class TelegramSpider(MonitorSpider):
@@ -39,15 +50,21 @@ class TelegramSpider(MonitorSpider):
             raise ValueError(f"not a Telegram channel URL (https://t.me/<channel>): {self.url!r}")
         self.channel = match.group(1)
         last = self.previous_state.get("last_id", "")
-        self.last_id = int(last) if last.isdigit() else None
+        self.last_id = int(last) if last.isdigit() and int(last) <= MAX_MESSAGE_ID else None
+        if last and self.last_id is None:
+            self.crawl_state.pop("last_id", None)
 
     @property
     def preview(self) -> str:
         return self.settings.get("TELEGRAM_PREVIEW_URL", "https://t.me").rstrip("/")
 
+    def home_urls(self) -> list[str]:
+        return [*super().home_urls(), self.preview]
+
     async def start(self) -> AsyncIterator[Any]:
         yield self.request(f"{self.preview}/s/{self.channel}", self.parse_page)
 
+    @home_only
     def parse_page(self, response: Response) -> Iterator[Any]:
         if response.status in (404, 410):
             self.set_state("not_found", f"HTTP {response.status} from {response.url}")
@@ -58,6 +75,11 @@ class TelegramSpider(MonitorSpider):
         if not parser.is_preview(response):
             self.set_state(
                 "private", f"no public preview (redirected to {urlsplit(response.url).path})"
+            )
+            return
+        if not is_channel_page(response):
+            self.note_bad_response(
+                BadResponse("not_a_channel_page", f"no messages nor channel header: {response.url}")
             )
             return
         self.platform_account_id = self.channel
@@ -72,15 +94,34 @@ class TelegramSpider(MonitorSpider):
             posts = fresh
         else:
             posts = posts[: self.backfill - self.posts_yielded]
-        for post in posts:
-            if _number(post.post_id) > int(self.crawl_state.get("last_id", "0") or 0):
-                self.crawl_state["last_id"] = str(_number(post.post_id))
-        yield from self.counted(posts)
+        posts = self.counted(posts)
+        self._remember(posts)
+        yield from posts
         before = parser.older_page(response)
-        if not before or reached_known or "truncated_html" in problems:
+        if not before or not posts or reached_known or "truncated_html" in problems:
+            return
+        if not self._goes_back(response, before):
             return
         if self.last_id is None and self.posts_yielded >= self.backfill:
             return
         if self.posts_yielded >= self.settings.getint("MONITOR_MAX_POSTS_PER_CRAWL", 10_000):
             return
         yield self.request(f"{self.preview}/s/{self.channel}?before={before}", self.parse_page)
+
+    def _remember(self, posts: list[Any]) -> None:
+        """Moves ``last_id`` to the highest plausible message number among ``posts``."""
+        for post in posts:
+            number = _number(post.post_id)
+            if number <= MAX_MESSAGE_ID and number > int(self.crawl_state.get("last_id") or 0):
+                self.crawl_state["last_id"] = str(number)
+
+    def _goes_back(self, response: Response, before: str) -> bool:
+        """True when ``before`` is new in this crawl and below the page's own ``before``."""
+        if not self.new_cursor("Telegram before", before):
+            return False
+        current = url_query_parameter(response.url, "before")
+        if current and current.isdigit() and int(before) >= int(current):
+            self.crawler.stats.inc_value("monitor/pagination_loops")
+            self.logger.warning("Stopped paging: before went from %s to %s", current, before)
+            return False
+        return True
