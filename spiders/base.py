@@ -299,17 +299,20 @@ class MonitorSpider(scrapy.Spider):
         """An HTTP error status the platform logic did not explain."""
         self.set_error(f"HTTP {response.status} from {response.url}")
 
-    def counted(self, posts: list[Any]) -> list[Any]:
-        """The posts not yielded before in this crawl with the same id and text (a server
-        repeating a page must not fill the backfill with duplicates), counted."""
+    def counted(self, posts: list[Any], limit: int | None = None) -> list[Any]:
+        """The first ``limit`` (all when None) of the posts not yielded before in this crawl
+        with the same id and text (a server repeating a page must not fill the backfill with
+        duplicates), counted."""
         fresh = []
         for post in posts:
+            if limit is not None and len(fresh) >= limit:
+                break
             key = f"{post.post_id}\n{post.text}"
-            if key not in self._yielded_ids:
-                self._yielded_ids.add(key)
-                fresh.append(post)
-        if len(fresh) < len(posts):
-            self.crawler.stats.inc_value("monitor/repeated_posts", len(posts) - len(fresh))
+            if key in self._yielded_ids:
+                self.crawler.stats.inc_value("monitor/repeated_posts")
+                continue
+            self._yielded_ids.add(key)
+            fresh.append(post)
         self.posts_yielded += len(fresh)
         return fresh
 

@@ -120,9 +120,8 @@ class BlueskySpider(MonitorSpider):
             fresh = [p for p in posts if p.posted_at is None or p.posted_at > self.newest_at]
             reached_known = len(fresh) < len(posts)
             posts = fresh
-        else:
-            posts = posts[: self.backfill - self.posts_yielded]
-        posts = self.counted(posts)
+        limit = self.backfill - self.posts_yielded if self.newest_at is None else None
+        posts = self.counted(posts, limit)
         self._remember(posts)
         yield from posts
         if not cursor or reached_known or not posts:

@@ -157,7 +157,7 @@ class MastodonSpider(MonitorSpider):
         posts = self._page(response)
         if posts is None:
             return
-        posts = self.counted(posts[: self.backfill - self.posts_yielded])
+        posts = self.counted(posts, limit=self.backfill - self.posts_yielded)
         self._remember(posts)
         yield from posts
         remaining = self.backfill - self.posts_yielded

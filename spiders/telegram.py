@@ -92,9 +92,8 @@ class TelegramSpider(MonitorSpider):
             fresh = [p for p in posts if _number(p.post_id) > self.last_id]
             reached_known = len(fresh) < len(posts)
             posts = fresh
-        else:
-            posts = posts[: self.backfill - self.posts_yielded]
-        posts = self.counted(posts)
+        limit = self.backfill - self.posts_yielded if self.last_id is None else None
+        posts = self.counted(posts, limit)
         self._remember(posts)
         yield from posts
         before = parser.older_page(response)
