@@ -26,6 +26,15 @@ PHONE = [
     ("Order #2125550123 shipped", "en", []),
     ("on 2023-05-06 at noon", "en", []),
     ("price 1,299.00", "en", []),
+    # next to a phone word, a number of a region the hints do not suggest
+    ("美国那边的电话 (206) 539-8516", "zh", [("phone", "(206) 539-8516")]),
+    ("call 13812345678", "en", [("phone", "13812345678")]),
+    ("Tel 0171 2345678", "fr", [("phone", "0171 2345678")]),
+    ("votes (206) 539-8516", "zh", []),  # no phone word: hinted regions only
+    # reference numbers are not phone numbers
+    ("Referencia 626489164 de tu reclamación", "es", []),
+    ("Numéro client 0615189261 sur la facture", "fr", []),
+    ("Kundennummer 015238990298", "de", []),
 ]
 
 EMAIL = [
@@ -34,6 +43,9 @@ EMAIL = [
     ("press contact: press@company.com", []),  # role mailbox scores below the threshold
     ("not an email: a@b", []),
     ("a..b@example.com", []),
+    ("use icon@2x.png for retina screens", []),  # a file name
+    ("git clone git@github.com:acme/widgets.git", []),  # an SSH remote
+    ("mail me at a.b@example.com: thanks", [("email", "a.b@example.com")]),
 ]
 
 CARD = [
@@ -43,6 +55,7 @@ CARD = [
     ("amex 378282246310005", [("payment_card", "378282246310005")]),
     ("card 4111 1111 1111 1112", []),  # Luhn fails
     ("order 4111111111111111", []),
+    ("工资卡 6217664297855422740 农行的", [("payment_card", "6217664297855422740")]),
 ]
 
 IBAN = [

@@ -35,6 +35,16 @@ DOB = [
     ("The meeting is on October 24, 2023.", "en", []),
     ("DOB 1990-01-01, meeting on 2020-03-04", "en", [("date_of_birth", "1990-01-01")]),
     ("born 1954-02-30", "en", []),  # no such day
+    # birth words after the date; a bare 生 only before punctuation (生效: takes effect)
+    ("这人1992年11月3日出生的，属猴", "zh", [("date_of_birth", "1992年11月3日")]),
+    ("1988年5月20日生，身高175", "zh", [("date_of_birth", "1988年5月20日")]),
+    ("本规定自2023年5月1日生效", "zh", []),
+    ("1988年5月20日生效的合同", "zh", []),
+    ("March 3, 1990 is her birthday btw", "en", [("date_of_birth", "March 3, 1990")]),
+    ("March 3, 1990 was a Saturday. Her birthday", "en", []),  # too far after
+    ("DOB 25-Feb-1991", "en", [("date_of_birth", "25-Feb-1991")]),
+    ("birthdate: 1954-10-24", "en", [("date_of_birth", "1954-10-24")]),
+    ("nac. 24/10/1954", "es", [("date_of_birth", "24/10/1954")]),
 ]
 
 ADDRESS = [

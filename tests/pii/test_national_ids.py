@@ -40,6 +40,7 @@ US_SSN = [
     ("SSN 666-12-3456", []),
     ("SSN 912-12-3456", []),
     ("order 536-22-1234", []),
+    ("my social is 451290894 please", [("us_ssn", "451290894")]),
 ]
 
 FR_NIR = [
@@ -59,6 +60,8 @@ OTHER_IDS = [
     ("CURP BOXW310820HNERXN09", [("mx_curp", "BOXW310820HNERXN09")]),
     ("DNI 12345678Z", [("es_dni", "12345678Z")]),
     ("DNI 12345678A", []),
+    ("DNI 46862129 C", [("es_dni", "46862129 C")]),
+    ("Steuer-Identifikationsnummer: 52 106 439 484", [("de_steuer_id", "52 106 439 484")]),
     ("codice fiscale RSSMRA85T10A562S", [("it_codice_fiscale", "RSSMRA85T10A562S")]),
     ("PESEL 44051401359", [("pl_pesel", "44051401359")]),
     ("44051401359", []),  # PESEL needs context
@@ -69,6 +72,8 @@ OTHER_IDS = [
     ("护照号码 E12345678", [("cn_passport", "E12345678")]),
     ("passport number 123456789", [("passport", "123456789")]),
     ("E12345678", []),  # passports need context
+    ("Reisepass-Nr. JKN32WX9P", [("de_passport", "JKN32WX9P")]),  # few digits in the post
+    ("Pasaporte: AFC743404", [("passport", "AFC743404")]),
 ]
 
 

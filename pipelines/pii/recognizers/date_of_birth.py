@@ -45,7 +45,7 @@ PATTERN = re.compile(
     rf"{_NB}(?P<zy>\d{{4}}) ?年 ?(?P<zm>\d{{1,2}}) ?月 ?(?P<zd>\d{{1,2}}) ?[日号]?"
     rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
     rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)(?P<ny>\d{{4}}){_NA}"
-    rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)? ?(?:of |de )?(?P<dm>{_M})\.?,? "
+    rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]"
     rf"(?:de |del )?(?P<dy>\d{{4}}){_NA}"
     rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
     rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}",
@@ -78,7 +78,17 @@ CONTEXT = (
     "nació",
     "nacimiento",
     "cumpleaños",
+    "birthdate",
+    "nac.",
+    "fecha nac",
 )
+# Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
+# is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
+# "takes effect").
+_AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生(?=[\s，,。.;；、)）!！]|$))")
+AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire")
+AFTER_WINDOW = 20
+_AFTER_ANYWHERE = re.compile("生|anniversaire")  # what the after-words hold beyond CONTEXT
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
@@ -125,7 +135,16 @@ class DateOfBirthRecognizer(Recognizer):
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
             return False
-        return _CONTEXT_ANYWHERE.search(doc.lower) is not None
+        lower = doc.lower
+        return (
+            _CONTEXT_ANYWHERE.search(lower) is not None or _AFTER_ANYWHERE.search(lower) is not None
+        )
+
+    def context_after(self, doc: Doc, end: int) -> bool:
+        """A birth word just after the date (see ``_AFTER`` and ``AFTER_WORDS``)."""
+        if _AFTER.match(doc.lower, end):
+            return True
+        return doc.find_word(end, end + AFTER_WINDOW, AFTER_WORDS) != -1
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         prev_end = 0
@@ -137,7 +156,7 @@ class DateOfBirthRecognizer(Recognizer):
             date = self.parse(m, doc)
             if date is None or (today - date).days < 365:
                 continue
-            if doc.find_word(lo, start, CONTEXT) == -1:
+            if doc.find_word(lo, start, CONTEXT) == -1 and not self.context_after(doc, end):
                 continue
             score = self.context_score if not m.group("cy") else 0.8
             yield Candidate(

@@ -38,6 +38,41 @@ ROLE_MAILBOXES = frozenset(
 )
 
 
+# File names look like addresses (icon@2x.png): their extensions are not top-level domains.
+FILE_EXTENSIONS = frozenset(
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "ico",
+        "tif",
+        "tiff",
+        "js",
+        "css",
+        "html",
+        "htm",
+        "php",
+        "json",
+        "xml",
+        "txt",
+        "pdf",
+        "mp3",
+        "mp4",
+        "wav",
+        "webm",
+    ]
+)
+
+
+def is_git_remote(text: str, end: int) -> bool:
+    """``git@github.com:owner/repo``: an SSH remote, not a mailbox."""
+    return text.startswith(":", end) and end + 1 < len(text) and not text[end + 1].isspace()
+
+
 class EmailRecognizer(RegexRecognizer):
     kind = "email"
     scheme = "email"
@@ -53,7 +88,9 @@ class EmailRecognizer(RegexRecognizer):
     def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
         value = match.group().lower()
         local = value.split("@", 1)[0]
-        if ".." in value:
+        if ".." in value or value.rsplit(".", 1)[1] in FILE_EXTENSIONS:
+            return None
+        if is_git_remote(match.string, match.end()):
             return None
         return value, ({"role": True} if local in ROLE_MAILBOXES else {})
 

@@ -18,7 +18,7 @@ PATTERN = re.compile(
     r"(?P<cn>[EeGg][A-Za-z]?\d{7,8})"  # China: E12345678, EA1234567, G12345678
     r"|(?P<fr>\d{2}[A-Z]{2}\d{5})"  # France: 12AB34567
     r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
-    r"|(?P<gen>[A-Z]{1,2}\d{6,9}|\d{9})"  # US (9 digits), UK (9 digits), many others
+    r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{9})"  # US, UK (9 digits), Spain (AAA123456), others
     r")(?![0-9A-Za-z])"
 )
 CONTEXT = (
@@ -44,7 +44,7 @@ class PassportRecognizer(Recognizer):
     context = CONTEXT
     base_score = 0.0
     context_score = 0.88
-    min_digits = 6
+    min_digits = 1  # a German number may hold a single digit
 
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:

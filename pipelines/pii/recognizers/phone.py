@@ -181,6 +181,23 @@ def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
     return want != "0" or have == "0"
 
 
+def whole_number(
+    raw: str, regions: tuple[str, ...]
+) -> tuple[phonenumbers.PhoneNumber, str | None] | None:
+    """``raw`` as one valid number, written as dialled, in the first of ``regions`` where it
+    is one: (number, its region), else None."""
+    for region in regions:
+        try:
+            num = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        # phonenumbers.is_valid_number(num), keeping the region it looks up
+        country = phonenumbers.region_code_for_number(num)
+        if phonenumbers.is_valid_number_for_region(num, country) and written_as_dialled(raw, num):
+            return num, country
+    return None
+
+
 _REGIONS_MEMO: dict[tuple[frozenset[str], frozenset[str], bool, bool, bool], tuple[str, ...]] = {}
 
 
@@ -235,6 +252,15 @@ class PhoneRecognizer(Recognizer):
         cand.country = country
         return cand
 
+    def other_regions(
+        self, doc: Doc, start: int, end: int, digits: str, hinted: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """The default regions not hinted whose number patterns fit ``digits``, if a phone
+        word is near (without one, a number of a foreign plan is too weak a signal)."""
+        if self.score(doc, start, end, 0.0, 1.0) < 0.5:
+            return ()
+        return tuple(r for r in DEFAULT_REGIONS if r not in hinted and plausible(digits, r))
+
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         regions: tuple[str, ...] | None = None
         text = doc.folded
@@ -256,26 +282,24 @@ class PhoneRecognizer(Recognizer):
             else:
                 tried = tuple(r for r in regions if plausible(digits, r))
                 if not tried:
+                    # Next to a phone word, a number of another region than the hints
+                    # suggest (a US number in a Chinese post) is still a phone number.
+                    tried = self.other_regions(doc, m.start(), m.end(), digits, regions)
+                if not tried:
                     continue  # no region's number patterns fit (and too short to split)
             if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
                 continue  # negative context or URL: cannot reach the reporting threshold
-            found = False
             # Fast path: the whole candidate is one number.
-            for region in tried:
-                try:
-                    num = phonenumbers.parse(raw, region)
-                except phonenumbers.NumberParseException:
-                    continue
-                # phonenumbers.is_valid_number(num), keeping the region it looks up
-                country = phonenumbers.region_code_for_number(num)
-                if phonenumbers.is_valid_number_for_region(num, country) and written_as_dialled(
-                    raw, num
-                ):
-                    found = True
-                    yield self._emit(doc, m.start(), m.end(), num, country)
-                    break
-            if found or len(digits) < 18:
+            whole = whole_number(raw, tried)
+            if whole is None and tried and tried[0] in regions and not raw.startswith(("+", "00")):
+                others = self.other_regions(doc, m.start(), m.end(), digits, regions)
+                whole = whole_number(raw, others) if others else None
+            if whole is not None:
+                yield self._emit(doc, m.start(), m.end(), *whole)
                 continue
+            if len(digits) < 18:
+                continue
+            found = False
             # Several numbers run together: let the matcher split the window.
             unbroken = raw.isdigit()
             for region in regions:

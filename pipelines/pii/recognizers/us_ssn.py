@@ -27,6 +27,8 @@ CONTEXT = (
     "taxpayer",
     "tin",
     "itin",
+    "my social",
+    "social #",
 )
 
 
