@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from scrapy.http import Response
 
 from monitor.items import Capture
@@ -17,15 +17,24 @@ __all__ = [
     "BadResponse",
     "capture_of",
     "decode_text",
+    "html_text",
     "html_to_text",
+    "language_tag",
     "load_json",
     "now_utc",
     "parse_http_date",
     "parse_iso",
     "parse_wayback_timestamp",
+    "str_or_empty",
+    "str_or_none",
 ]
 
-BLOCK_TAGS = ("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre")
+BLOCK_TAGS = frozenset(
+    ("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre")
+)
+DROPPED_TAGS = frozenset(("script", "style", "noscript", "template"))
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+LANGUAGE_MAX = 16  # the width of ``posts.language``
 SPACES = re.compile(r"[ \t\u00a0]+")
 BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -95,33 +104,72 @@ def tidy(text: str) -> str:
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+def html_text(html: str) -> str:
+    """The strings of an HTML fragment or page in document order, untidied: a line break for
+    each ``<br>`` and around each block element, scripts, styles and templates dropped.
+
+    One walk over the tree with an explicit stack: linear in the size of the document and
+    safe on deep nesting.
+    """
+    if not isinstance(html, str) or not html:
+        return ""
+    soup = BeautifulSoup(html, "html.parser")
+    kept = soup.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    pieces: list[str] = []
+    stack: list[PageElement | None] = [soup]  # None: the end of a block element
+    while stack:
+        node = stack.pop()
+        if node is None:
+            pieces.append("\n")
+        elif isinstance(node, NavigableString):
+            if type(node) in kept:
+                pieces.append(str(node))
+        elif isinstance(node, Tag) and node.name not in DROPPED_TAGS:
+            if node.name == "br":
+                pieces.append("\n")
+                continue
+            if node.name in BLOCK_TAGS:
+                pieces.append("\n")
+                stack.append(None)
+            stack.extend(reversed(node.contents))
+    return "".join(pieces)
+
+
 def html_to_text(html: str) -> str:
     """Readable text of an HTML fragment or page: ``<p>``/``<br>`` as line breaks, links as
     their text, entities decoded, scripts, styles and templates dropped."""
-    if not html:
-        return ""
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(BLOCK_TAGS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    return tidy(soup.get_text())
+    return tidy(html_text(html))
+
+
+def str_or_empty(value: Any) -> str:
+    """``value`` if it is a string, else ``""`` (a field of the wrong type counts as missing)."""
+    return value if isinstance(value, str) else ""
+
+
+def str_or_none(value: Any) -> str | None:
+    """``value`` if it is a non-empty string, else None."""
+    return value if isinstance(value, str) and value else None
+
+
+def language_tag(value: Any) -> str | None:
+    """``value`` if it looks like a BCP 47 language tag that fits the store, else None."""
+    if isinstance(value, str) and len(value) <= LANGUAGE_MAX and LANGUAGE_TAG.match(value):
+        return value
+    return None
 
 
 def parse_iso(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as an aware UTC datetime (naive input is taken as UTC)."""
-    if not value:
+    """An ISO 8601 timestamp as an aware UTC datetime (naive input is taken as UTC); None for
+    anything else, a non-string included."""
+    if not isinstance(value, str) or not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def parse_http_date(value: str | None) -> datetime | None:
