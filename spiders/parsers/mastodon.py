@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 from scrapy.http import Response
@@ -17,14 +18,19 @@ from spiders.parsers.common import (
     capture_of,
     decode_text,
     html_to_text,
+    language_tag,
     load_json,
     now_utc,
     parse_http_date,
     parse_iso,
+    str_or_empty,
+    str_or_none,
 )
 
 __all__ = [
     "account_state",
+    "is_cursor_id",
+    "is_status_id",
     "link_url",
     "parse_account",
     "parse_rss",
@@ -39,6 +45,15 @@ __all__ = [
 PLATFORM = "mastodon"
 LINK_PART = re.compile(r'<([^>]*)>\s*;\s*rel="?([^";,]+)"?')
 STATUS_PATH = re.compile(r"^/@([A-Za-z0-9_]+)(?:@[^/]+)?/(\d+)/?$")
+# Ids kept as posts: Mastodon's snowflakes, and the flake ids / ULIDs of other servers that
+# speak its API. Anything else (a path, 2,000 digits, spaces) makes the status unusable.
+STATUS_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Ids that may be a resume point (``since_id``): a 64-bit integer has at most 20 digits.
+CURSOR_ID = re.compile(r"^[0-9]{1,20}$")
+CURSOR_WIDTH = 20
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+logger = logging.getLogger(__name__)
 
 
 def post_id_of(account_url: str, status_id: str) -> str:
@@ -52,19 +67,67 @@ def status_id_of(post_id: str) -> str:
     return post_id.rsplit("/", 1)[-1]
 
 
+def is_status_id(value: Any) -> bool:
+    """True for an id a status can be stored under (see ``STATUS_ID``)."""
+    return isinstance(value, str) and STATUS_ID.match(value) is not None
+
+
+def is_cursor_id(value: Any) -> bool:
+    """True for an id that may be a resume point: 1 to 20 ASCII digits."""
+    return isinstance(value, str) and CURSOR_ID.match(value) is not None
+
+
 def status_id_key(status_id: str) -> tuple[int, str]:
-    """Sort key of a Mastodon id (numeric strings of varying length; longer is newer)."""
-    return (len(status_id), status_id)
+    """Sort key of a Mastodon id: numeric order for cursor ids (``is_cursor_id``); every
+    other id sorts below all of them and equal to each other, so it never wins a cursor."""
+    if not is_cursor_id(status_id):
+        return (0, "")
+    return (1, status_id.rjust(CURSOR_WIDTH, "0"))
+
+
+def _http_url(base: str, url: str) -> str | None:
+    """``url`` made absolute against ``base`` if the result is an http(s) URL, else None
+    (also for a blank ``url``, which would name ``base`` itself)."""
+    if not url.strip():
+        return None
+    try:
+        joined = urljoin(base, url.strip())
+        scheme = urlsplit(joined).scheme
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    return joined if scheme in DEFAULT_PORTS else None
+
+
+def _origin(url: str) -> tuple[str, int] | None:
+    """``(host, port)`` of an http(s) URL with the scheme's default port filled in."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if port is None or parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.hostname, port
 
 
 def link_url(response: Response, rel: str) -> str | None:
-    """The URL of ``rel`` (``next`` or ``prev``) in the ``Link`` header, if any."""
+    """The URL of ``rel`` (``next`` or ``prev``) in the ``Link`` header, if any, and only
+    when it is http(s) on the response's own host and port (else None, with a warning)."""
     header = response.headers.get(b"Link")
     if not header:
         return None
     for url, found in LINK_PART.findall(header.decode("latin-1")):
-        if found.strip() == rel:
-            return response.urljoin(url)
+        if found.strip() != rel:
+            continue
+        joined = _http_url(response.url, url)
+        if joined is None or _origin(joined) != _origin(response.url):
+            logger.warning(
+                "Ignoring Link rel=%s of %s: not http(s) on the same host and port",
+                rel,
+                response.url,
+            )
+            return None
+        return joined
     return None
 
 
@@ -82,25 +145,38 @@ def account_state(account: dict[str, Any]) -> str:
 
 
 def _plain(status: dict[str, Any]) -> str:
-    return html_to_text(status.get("content") or "")
+    """The body of a status as plain text; a ``content`` that is not a string is empty."""
+    return html_to_text(str_or_empty(status.get("content")))
 
 
 def _alt_texts(status: dict[str, Any]) -> list[str]:
+    """The non-blank string ``description``s of a status's media attachments."""
+    media_list = status.get("media_attachments")
+    if not isinstance(media_list, list):
+        return []
     texts = []
-    for media in status.get("media_attachments") or []:
-        if isinstance(media, dict) and (media.get("description") or "").strip():
-            texts.append(media["description"])
+    for media in media_list:
+        description = str_or_empty(media.get("description")) if isinstance(media, dict) else ""
+        if description.strip():
+            texts.append(description)
     return texts
 
 
 def _quoted(status: dict[str, Any]) -> str:
-    parts = []
-    if status.get("spoiler_text"):
-        parts.append(status["spoiler_text"])
-    body = _plain(status)
-    if body:
-        parts.append(body)
-    return "\n".join(parts)
+    """Content warning and body of a boosted or quoted status, one per line."""
+    parts = [str_or_empty(status.get("spoiler_text")), _plain(status)]
+    return "\n".join(part for part in parts if part)
+
+
+def _status_url(status: dict[str, Any], reblog: dict[str, Any] | None, base: str) -> str | None:
+    """The first http(s) URL among the status's ``url``, the boost's ``url`` and the status's
+    ``uri``, made absolute against ``base``."""
+    for value in (status.get("url"), (reblog or {}).get("url"), status.get("uri")):
+        candidate = str_or_none(value)
+        url = _http_url(base, candidate) if candidate is not None else None
+        if url is not None:
+            return url
+    return None
 
 
 def status_to_post(
@@ -110,10 +186,18 @@ def status_to_post(
     *,
     source: str = "api",
     captured_at: datetime | None = None,
+    base_url: str | None = None,
 ) -> Post:
-    """One Status entity as a ``Post``: body, content warning, alt texts, boosted/quoted text."""
-    if not isinstance(status, dict) or not isinstance(status.get("id"), str):
-        raise BadResponse("unexpected_shape", "a Mastodon status without an id")
+    """One Status entity as a ``Post``: body, content warning, alt texts, boosted/quoted text.
+
+    A status that is not an object or has no usable id (``is_status_id``) is a
+    ``BadResponse``; any other field of the wrong type counts as missing. A relative ``url``
+    is made absolute against ``base_url`` (default: ``account_url``).
+    """
+    if not isinstance(status, dict):
+        raise BadResponse("unexpected_shape", "a Mastodon status that is not an object")
+    if not is_status_id(status.get("id")):
+        raise BadResponse("unexpected_shape", "a Mastodon status without a usable id")
     reblog = status.get("reblog") if isinstance(status.get("reblog"), dict) else None
     quote = status.get("quote") if isinstance(status.get("quote"), dict) else None
     quoted_status = quote.get("quoted_status") if quote else None
@@ -125,8 +209,8 @@ def status_to_post(
     elif isinstance(quoted_status, dict):
         quoted_text = _quoted(quoted_status)
         alt_texts += _alt_texts(quoted_status)
-    language = status.get("language") or (reblog or {}).get("language")
-    url = status.get("url") or (reblog or {}).get("url") or status.get("uri") or account_url
+    language = language_tag(status.get("language")) or language_tag((reblog or {}).get("language"))
+    url = _status_url(status, reblog, base_url or account_url) or account_url
     captured = captured_at or (capture.captured_at if capture else now_utc())
     return Post(
         platform=PLATFORM,
@@ -139,20 +223,34 @@ def status_to_post(
         raw=json.dumps(status, ensure_ascii=False, sort_keys=True),
         source=source,
         language=language,
-        content_warning=status.get("spoiler_text") or "",
+        content_warning=str_or_empty(status.get("spoiler_text")),
         alt_texts=alt_texts,
         quoted_text=quoted_text,
         capture=capture,
     )
 
 
-def parse_statuses(response: Response, account_url: str) -> list[Post]:
-    """The statuses of one ``/api/v1/accounts/:id/statuses`` page, newest first."""
+def parse_statuses(
+    response: Response, account_url: str, *, problems: list[str] | None = None
+) -> list[Post]:
+    """The statuses of one ``/api/v1/accounts/:id/statuses`` page, newest first.
+
+    A page that is not a list is a ``BadResponse``; a malformed status in it is skipped,
+    logged and noted in ``problems`` (``malformed_item``), and the others kept.
+    """
     statuses = load_json(response)
     if not isinstance(statuses, list):
         raise BadResponse("unexpected_shape", f"not a list of statuses from {response.url}")
     capture = capture_of(response)
-    return [status_to_post(status, account_url, capture) for status in statuses]
+    posts = []
+    for index, status in enumerate(statuses):
+        try:
+            posts.append(status_to_post(status, account_url, capture, base_url=response.url))
+        except BadResponse as problem:
+            logger.warning("Skipped status %d of %s: %s", index, response.url, problem)
+            if problems is not None:
+                problems.append("malformed_item")
+    return posts
 
 
 def _split_content_warning(html: str) -> tuple[str, str]:

@@ -7,6 +7,7 @@ built here (or saved under ``tests/fixtures/hostile/``) and parsed without crawl
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,8 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from monitor.items import Post
 from pipelines.normalise import NormalisePipeline
 from pipelines.normalise import html_to_text as normalise_html_to_text
-from spiders.parsers.common import html_to_text, tidy
+from spiders.parsers import mastodon
+from spiders.parsers.common import BadResponse, html_to_text, tidy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ACCOUNT = "http://127.0.0.1:8000/@alice"
@@ -134,3 +136,150 @@ def test_normalise_pipeline_treats_non_strings_as_empty():
     )
     NormalisePipeline().process_item(post)
     assert (post.text, post.alt_texts, post.quoted_text) == ("", ["alt"], "")
+
+
+# -- Mastodon: one bad status, wrongly typed fields, Link header, cursor ids ----------------------
+
+STATUSES_URL = "http://127.0.0.1:8000/api/v1/accounts/1/statuses?limit=40"
+
+
+def mstatus(status_id: Any, **fields: Any) -> dict[str, Any]:
+    """A Status entity as the hostile server writes it, with ``fields`` replaced."""
+    status = {
+        "id": str(status_id),
+        "created_at": "2024-05-01T10:00:00.000Z",
+        "url": f"{ACCOUNT}/{status_id}",
+        "uri": f"http://127.0.0.1:8000/users/alice/statuses/{status_id}",
+        "content": f"<p>post {status_id}</p>",
+        "spoiler_text": "",
+        "language": "en",
+        "media_attachments": [],
+        "reblog": None,
+    }
+    status.update(fields)
+    return status
+
+
+def status_ids(posts: list[Post]) -> list[str]:
+    return [mastodon.status_id_of(p.post_id) for p in posts]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (None, "not an object"),
+        (mstatus(20, id=20), "without a usable id"),
+        (mstatus(20, id="1/2"), "without a usable id"),
+        (mstatus(20, id="9" * 2000), "without a usable id"),
+        ("a string", "not an object"),
+    ],
+)
+def test_mastodon_bad_status_is_skipped_and_the_page_kept(bad, reason, caplog):
+    page = json_response(STATUSES_URL, [mstatus(3), bad, mstatus(2), mstatus(1)])
+    problems: list[str] = []
+    with caplog.at_level(logging.WARNING, logger="spiders.parsers.mastodon"):
+        posts = mastodon.parse_statuses(page, ACCOUNT, problems=problems)
+    assert status_ids(posts) == ["3", "2", "1"]
+    assert problems == ["malformed_item"]
+    [record] = caplog.records
+    assert "status 1 of" in record.getMessage() and reason in record.getMessage()
+    assert "post 20" not in caplog.text, "no post content in the log"
+
+
+def test_mastodon_page_of_the_wrong_shape_is_still_a_bad_response():
+    with pytest.raises(BadResponse) as raised:
+        mastodon.parse_statuses(json_response(STATUSES_URL, {"statuses": []}), ACCOUNT)
+    assert raised.value.kind == "unexpected_shape"
+
+
+@pytest.mark.parametrize(
+    ("fields", "check"),
+    [
+        ({"content": {"html": "<p>x</p>"}}, lambda p: p.text == ""),
+        ({"content": None, "created_at": None}, lambda p: p.text == "" and p.posted_at is None),
+        ({"created_at": 12345}, lambda p: p.posted_at is None),
+        ({"created_at": "yesterday"}, lambda p: p.posted_at is None),
+        ({"created_at": "9999-12-31T23:59:59-05:00"}, lambda p: p.posted_at is None),
+        ({"spoiler_text": ["cw"]}, lambda p: p.content_warning == ""),
+        ({"language": 5}, lambda p: p.language is None),
+        ({"language": "en-" + "x" * 40}, lambda p: p.language is None),
+        ({"media_attachments": "abc"}, lambda p: p.alt_texts == []),
+        ({"media_attachments": [{"description": 5}, None, {}]}, lambda p: p.alt_texts == []),
+        ({"media_attachments": [{"description": "alt"}]}, lambda p: p.alt_texts == ["alt"]),
+        ({"url": {"x": 1}}, lambda p: p.url == "http://127.0.0.1:8000/users/alice/statuses/7"),
+        ({"url": "/@alice/7"}, lambda p: p.url == f"{ACCOUNT}/7"),
+        ({"url": "javascript:alert(1)", "uri": 5}, lambda p: p.url == ACCOUNT),
+        ({"reblog": "deleted"}, lambda p: p.quoted_text == ""),
+        (
+            {"reblog": {"id": None, "content": 7, "spoiler_text": "cw", "url": [1]}},
+            lambda p: p.quoted_text == "cw",
+        ),
+    ],
+)
+def test_mastodon_wrongly_typed_field_counts_as_missing(fields, check):
+    page = json_response(STATUSES_URL, [mstatus(7, **fields)])
+    [post] = mastodon.parse_statuses(page, ACCOUNT)
+    assert check(post)
+    for value in (post.text, post.content_warning, post.quoted_text, post.url, *post.alt_texts):
+        assert isinstance(value, str)
+    assert post.language is None or isinstance(post.language, str)
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        (f'<{STATUSES_URL}&max_id=41>; rel="next"', f"{STATUSES_URL}&max_id=41"),
+        ('</api/v1/accounts/1/statuses?max_id=41>; rel="next"', f"{STATUSES_URL[:-9]}?max_id=41"),
+        ('<file:///etc/passwd>; rel="next"', None),
+        ('<http://127.0.0.1:9999/api/v1/accounts/1/statuses?max_id=41>; rel="next"', None),
+        ('<http://other.example:8000/api/v1/accounts/1/statuses>; rel="next"', None),
+        (
+            '<https://127.0.0.1:8000/api/v1/accounts/1/statuses>; rel="next"',
+            "https://127.0.0.1:8000/api/v1/accounts/1/statuses",
+        ),
+        ('<http://[::1/x>; rel="next"', None),
+        ('<http://127.0.0.1:99999/x>; rel="next"', None),
+        ('<>; rel="next"', None),
+    ],
+)
+def test_mastodon_link_stays_on_the_same_host_and_port(link, expected, caplog):
+    page = json_response(STATUSES_URL, [], headers={"Link": link})
+    with caplog.at_level(logging.WARNING, logger="spiders.parsers.mastodon"):
+        assert mastodon.link_url(page, "next") == expected
+    assert bool(caplog.records) == (expected is None)
+
+
+def test_mastodon_link_on_the_default_port_matches_an_explicit_one():
+    page = json_response(
+        "https://mastodon.example/api/v1/accounts/1/statuses",
+        [],
+        headers={"Link": '<https://mastodon.example:443/api/v1/x?max_id=1>; rel="next"'},
+    )
+    assert mastodon.link_url(page, "next") == "https://mastodon.example:443/api/v1/x?max_id=1"
+
+
+@pytest.mark.parametrize(
+    ("newer", "older"),
+    [
+        ("10", "9"),
+        ("114090000000000001", "114090000000000000"),
+        ("18446744073709551615", "99999999999999999"),
+        ("1", "9" * 21),
+        ("1", "9" * 2000),
+        ("1", "AbCdEf123"),
+        ("1", "٣"),
+        ("1", ""),
+    ],
+)
+def test_mastodon_cursor_key_only_lets_short_digit_ids_win(newer, older):
+    assert mastodon.status_id_key(newer) > mastodon.status_id_key(older)
+
+
+def test_mastodon_ids_kept_as_posts_and_ids_kept_as_cursors():
+    assert mastodon.is_cursor_id("114090000000000001")
+    assert not mastodon.is_cursor_id("9" * 21)
+    assert mastodon.is_status_id("9" * 21) and mastodon.is_status_id("01HZX3V7G0ABCDEF")
+    assert not mastodon.is_status_id("9" * 65) and not mastodon.is_status_id("1/2")
+    long_id = "9" * 30
+    page = json_response(STATUSES_URL, [mstatus(long_id), mstatus(2)])
+    assert status_ids(mastodon.parse_statuses(page, ACCOUNT)) == [long_id, "2"]
