@@ -55,6 +55,16 @@ ADDRESS = [
     ),
     ("他家住在广东省深圳市南山区科技园南路12号，", "zh", "广东省深圳市南山区科技园南路12号"),
     ("地址 内蒙古自治区欢县徐汇韦街b座 469074", "zh", "内蒙古自治区欢县徐汇韦街b座 469074"),
+    # a named building after the number, with a bare room number after its block
+    (
+        "江苏省南京市玄武区珠江路88号新世界中心A座2305",
+        "zh",
+        "江苏省南京市玄武区珠江路88号新世界中心A座2305",
+    ),
+    ("杭州市西湖区文三路259号昌地火炬大厦1号楼", "zh", "杭州市西湖区文三路259号昌地火炬大厦1号楼"),
+    ("上海市徐汇区漕溪北路595弄12号302室", "zh", "上海市徐汇区漕溪北路595弄12号302室"),  # lanes
+    ("香港中環皇后大道中99號中環中心45樓", "zh", "香港中環皇后大道中99號中環中心45樓"),
+    ("河南省周口市郸城县幸福村3组12号", "zh", "河南省周口市郸城县幸福村3组12号"),  # village groups
     (
         "lives at 1600 Pennsylvania Avenue NW, Washington, DC 20500.",
         "en",
@@ -79,6 +89,7 @@ ADDRESS = [
 NOT_ADDRESS = [
     ("I moved to Paris last year.", "en"),
     ("北京市今天下雨。", "zh"),
+    ("今天地铁3号线很挤", "zh"),
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("La France et l'Allemagne.", "fr"),
 ]

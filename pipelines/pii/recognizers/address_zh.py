@@ -19,14 +19,23 @@ from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import Recognizer
 from pipelines.pii.text import Doc
 
+# A road (with a Hong Kong style direction, 皇后大道中, and a Shanghai lane, 595弄) and its
+# house number, or a building in an estate; simplified and traditional forms.
 ANCHOR = re.compile(
-    r"(?:路|街|道|巷|弄|胡同|里|村|段|组)\s?(?:\d{1,5}(?:[-之]\d{1,4})?\s?[号號](?:院|楼)?"
-    r"|[A-Za-z\d]{1,3}\s?[座栋幢])"
-    r"|(?:小区|花园|公寓|大厦|广场|家园|新村|苑|园|城|庭|府|中心|大院)\s?[A-Za-z\d]{1,4}\s?"
-    r"(?:号楼|栋|幢|座|号院)"
+    r"(?:路|街|道|巷|弄|胡同|里|村|段|组|組)[东南西北中東]?\s?(?:\d{1,5}\s?弄\s?)?"
+    r"(?:\d{1,5}(?:[-之]\d{1,4})?\s?[号號](?:院|楼|樓)?"
+    r"|[A-Za-z\d]{1,3}\s?[座栋幢棟])"
+    r"|(?:小区|小區|花园|花園|公寓|大厦|大廈|广场|廣場|家园|新村|苑|园|園|城|庭|府|中心|大院)"
+    r"\s?[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|号院)"
 )
+_PART = r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|层|層|楼|樓|室|号|號|户|房)"
+# After the number: a named building (新世界中心A座, 中環中心45樓), then building, unit,
+# floor and room parts, a bare room number after them, and a 6-digit postcode.
 TAIL = re.compile(
-    r"(?:\s?[A-Za-z\d]{1,5}(?:-\d{1,4})?\s?(?:号楼|栋|幢|座|单元|层|楼|室|号|號|户|房)){0,5}"
+    r"(?:[\u4e00-\u9fff]{2,8}?(?:大厦|大廈|大楼|大樓|中心|广场|廣場|公寓)?\s?"
+    r"[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|楼|樓|层|層))?"
+    rf"(?:\s?[A-Za-z\d]{{1,5}}(?:-\d{{1,4}})?\s?{_PART}){{0,5}}"
+    r"(?:(?<=[座栋棟幢楼樓层層])\d{3,5}(?![0-9号號室]))?"
     r"(?:\s?\d{6}(?![0-9]))?"
 )
 STOP = frozenset(
@@ -80,8 +89,18 @@ def left_edge(text: str, anchor: int) -> tuple[int, bool]:
     """Start of the address whose road/estate suffix ends at ``anchor``; (start, has_admin)."""
     seg = anchor
     limit = max(0, anchor - MAX_LEFT)
-    while seg > limit and _is_han(text[seg - 1]) and text[seg - 1] not in STOP:
+    digits = 0  # a short number inside the road part: 595弄, 幸福村3组
+    while seg > limit:
+        ch = text[seg - 1]
+        if "0" <= ch <= "9" and digits < 4:
+            digits += 1
+        elif _is_han(ch) and ch not in STOP:
+            digits = 0
+        else:
+            break
         seg -= 1
+    while seg < anchor and "0" <= text[seg] <= "9":
+        seg += 1  # never start on a digit
     names = admin_names()
     for i in range(seg, anchor - 1):
         for k in (2, 3, 4, 5, 6, 7, 8, 9):
