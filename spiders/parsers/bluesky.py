@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from scrapy.http import Response
 
 from monitor.items import Capture, Post
-from spiders.parsers.common import BadResponse, capture_of, load_json, now_utc, parse_iso
+from spiders.parsers.common import (
+    BadResponse,
+    capture_of,
+    language_tag,
+    load_json,
+    now_utc,
+    parse_iso,
+    str_or_empty,
+)
 
 __all__ = [
     "error_state",
@@ -26,6 +35,31 @@ RECORD_VIEW = "app.bsky.embed.record#view"
 RECORD_WITH_MEDIA_VIEW = "app.bsky.embed.recordWithMedia#view"
 VIEW_RECORD = "app.bsky.embed.record#viewRecord"
 REPOST = "app.bsky.feed.defs#reasonRepost"
+
+POST_ID_MAX = 512  # the width of ``posts.post_id``
+
+logger = logging.getLogger(__name__)
+
+
+def _at_uri(value: Any) -> str | None:
+    """``value`` if it is an ``at://`` URI short enough to be a post id, else None."""
+    uri = str_or_empty(value)
+    return uri if uri.startswith("at://") and len(uri) <= POST_ID_MAX else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is an object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """``value`` if it is an array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def _alts_of_images(images: Any) -> list[str]:
+    """The string ``alt`` of each image object in ``images``."""
+    return [str_or_empty(image.get("alt")) for image in _list(images) if isinstance(image, dict)]
 
 
 def web_url(at_uri: str) -> str:
@@ -73,9 +107,9 @@ def _alt_texts_of_view(embed: Any) -> list[str]:
         return []
     kind = embed.get("$type")
     if kind == IMAGES_VIEW:
-        return [i.get("alt", "") for i in embed.get("images") or [] if isinstance(i, dict)]
+        return _alts_of_images(embed.get("images"))
     if kind == VIDEO_VIEW:
-        return [embed.get("alt") or ""]
+        return [str_or_empty(embed.get("alt"))]
     if kind == RECORD_WITH_MEDIA_VIEW:
         return _alt_texts_of_view(embed.get("media"))
     return []
@@ -86,11 +120,11 @@ def _alt_texts_of_record(embed: Any) -> list[str]:
     if not isinstance(embed, dict):
         return []
     if embed.get("$type") == "app.bsky.embed.images":
-        return [i.get("alt", "") for i in embed.get("images") or [] if isinstance(i, dict)]
+        return _alts_of_images(embed.get("images"))
     if embed.get("$type") == "app.bsky.embed.recordWithMedia":
         return _alt_texts_of_record(embed.get("media"))
     if embed.get("$type") == "app.bsky.embed.video":
-        return [embed.get("alt") or ""]
+        return [str_or_empty(embed.get("alt"))]
     return []
 
 
@@ -101,7 +135,7 @@ def _quoted_record(embed: Any) -> dict[str, Any] | None:
     if embed.get("$type") == RECORD_VIEW:
         record = embed.get("record")
     elif embed.get("$type") == RECORD_WITH_MEDIA_VIEW:
-        record = (embed.get("record") or {}).get("record")
+        record = _dict(embed.get("record")).get("record")
     else:
         return None
     if isinstance(record, dict) and record.get("$type") == VIEW_RECORD:
@@ -111,27 +145,36 @@ def _quoted_record(embed: Any) -> dict[str, Any] | None:
 
 def _texts(post: dict[str, Any]) -> tuple[str, list[str], str]:
     """Body, alt texts (own and quoted) and quoted text of a ``postView``."""
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
-    text = record.get("text") or ""
+    record = _dict(post.get("record"))
+    text = str_or_empty(record.get("text"))
     alts = _alt_texts_of_view(post.get("embed")) or _alt_texts_of_record(record.get("embed"))
     quoted_text = ""
     quoted = _quoted_record(post.get("embed"))
     if quoted is not None:
-        value = quoted.get("value") if isinstance(quoted.get("value"), dict) else {}
-        quoted_text = value.get("text") or ""
-        for inner in quoted.get("embeds") or []:
+        quoted_text = str_or_empty(_dict(quoted.get("value")).get("text"))
+        for inner in _list(quoted.get("embeds")):
             alts += _alt_texts_of_view(inner)
-    return text, [a for a in alts if a and a.strip()], quoted_text
+    return text, [a for a in alts if a.strip()], quoted_text
+
+
+def _language(record: dict[str, Any]) -> str | None:
+    """The first of the record's ``langs``, if it is a language tag."""
+    langs = _list(record.get("langs"))
+    return language_tag(langs[0]) if langs else None
 
 
 def feed_item_to_post(item: dict[str, Any], account_url: str, capture: Capture | None) -> Post:
-    """One ``feedViewPost``: an own post, or a repost (its text goes to ``quoted_text``)."""
+    """One ``feedViewPost``: an own post, or a repost (its text goes to ``quoted_text``).
+
+    An item that is not an object, or whose post has no ``at://`` uri, is a ``BadResponse``;
+    any other field of the wrong type counts as missing.
+    """
     post = item.get("post") if isinstance(item, dict) else None
-    if not isinstance(post, dict) or not isinstance(post.get("uri"), str):
+    if not isinstance(post, dict):
         raise BadResponse("unexpected_shape", "a Bluesky feed item without a post")
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
-    langs = record.get("langs") or []
-    language = langs[0] if langs and isinstance(langs[0], str) else None
+    if _at_uri(post.get("uri")) is None:
+        raise BadResponse("unexpected_shape", "a Bluesky post without a usable at:// uri")
+    record = _dict(post.get("record"))
     text, alts, quoted_text = _texts(post)
     reason = item.get("reason") if isinstance(item.get("reason"), dict) else None
     captured = capture.captured_at if capture else now_utc()
@@ -141,14 +184,14 @@ def feed_item_to_post(item: dict[str, Any], account_url: str, capture: Capture |
         "url": web_url(post["uri"]),
         "raw": json.dumps(item, ensure_ascii=False, sort_keys=True),
         "source": "api",
-        "language": language,
+        "language": _language(record),
         "alt_texts": alts,
         "capture": capture,
     }
     if reason is not None and reason.get("$type") == REPOST:
         reposted = "\n\n".join(t for t in (text, quoted_text) if t)
         return Post(
-            post_id=str(reason.get("uri") or f"repost:{post['uri']}"),
+            post_id=_at_uri(reason.get("uri")) or f"repost:{post['uri']}",
             posted_at=parse_iso(reason.get("indexedAt")),
             captured_at=captured,
             text="",
@@ -165,12 +208,25 @@ def feed_item_to_post(item: dict[str, Any], account_url: str, capture: Capture |
     )
 
 
-def parse_author_feed(response: Response, account_url: str) -> tuple[list[Post], str | None]:
-    """The posts of one ``getAuthorFeed`` page (newest first) and the cursor of the next."""
+def parse_author_feed(
+    response: Response, account_url: str, *, problems: list[str] | None = None
+) -> tuple[list[Post], str | None]:
+    """The posts of one ``getAuthorFeed`` page (newest first) and the cursor of the next.
+
+    A body without a ``feed`` array is a ``BadResponse``; a malformed item in it is skipped,
+    logged and noted in ``problems`` (``malformed_item``), and the others kept.
+    """
     body = load_json(response)
     if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
         raise BadResponse("unexpected_shape", f"not an author feed from {response.url}")
     capture = capture_of(response)
-    posts = [feed_item_to_post(item, account_url, capture) for item in body["feed"]]
+    posts = []
+    for index, item in enumerate(body["feed"]):
+        try:
+            posts.append(feed_item_to_post(item, account_url, capture))
+        except BadResponse as problem:
+            logger.warning("Skipped feed item %d of %s: %s", index, response.url, problem)
+            if problems is not None:
+                problems.append("malformed_item")
     cursor = body.get("cursor")
     return posts, cursor if isinstance(cursor, str) and cursor else None

@@ -44,7 +44,7 @@ __all__ = [
 
 PLATFORM = "mastodon"
 LINK_PART = re.compile(r'<([^>]*)>\s*;\s*rel="?([^";,]+)"?')
-STATUS_PATH = re.compile(r"^/@([A-Za-z0-9_]+)(?:@[^/]+)?/(\d+)/?$")
+STATUS_PATH = re.compile(r"^/@([A-Za-z0-9_]+)(?:@[^/]+)?/([0-9]+)/?$")
 # Ids kept as posts: Mastodon's snowflakes, and the flake ids / ULIDs of other servers that
 # speak its API. Anything else (a path, 2,000 digits, spaces) makes the status unusable.
 STATUS_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -20,7 +20,7 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from monitor.items import Post
 from pipelines.normalise import NormalisePipeline
 from pipelines.normalise import html_to_text as normalise_html_to_text
-from spiders.parsers import mastodon
+from spiders.parsers import bluesky, mastodon
 from spiders.parsers.common import BadResponse, html_to_text, tidy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -283,3 +283,111 @@ def test_mastodon_ids_kept_as_posts_and_ids_kept_as_cursors():
     long_id = "9" * 30
     page = json_response(STATUSES_URL, [mstatus(long_id), mstatus(2)])
     assert status_ids(mastodon.parse_statuses(page, ACCOUNT)) == [long_id, "2"]
+
+
+# -- Bluesky: one bad item, wrongly typed fields ---------------------------------------------------
+
+FEED_URL = "http://127.0.0.1:8000/xrpc/app.bsky.feed.getAuthorFeed?actor=did:plc:alice"
+BSKY_ACCOUNT = "https://bsky.app/profile/alice.test"
+DID = "did:plc:alicealicealice"
+
+
+def bpost(rkey: int, embed: Any = None, **record: Any) -> dict[str, Any]:
+    """A ``feedViewPost`` as the hostile server writes it, with ``record`` fields replaced."""
+    fields = {
+        "$type": "app.bsky.feed.post",
+        "text": f"post {rkey}",
+        "createdAt": "2024-05-01T10:00:00.000Z",
+        "langs": ["en"],
+    }
+    fields.update(record)
+    post = {
+        "uri": f"at://{DID}/app.bsky.feed.post/r{rkey}",
+        "cid": "c",
+        "author": {"did": DID, "handle": "alice.test"},
+        "record": fields,
+        "indexedAt": "2024-05-01T10:00:00.000Z",
+    }
+    if embed is not None:
+        post["embed"] = embed
+    return {"post": post}
+
+
+def rkeys(posts: list[Post]) -> list[str]:
+    return [p.post_id.rsplit("/", 1)[-1] for p in posts]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (None, "without a post"),
+        ({"post": {"record": {"text": "secret"}}}, "without a usable at:// uri"),
+        ({"post": {"uri": 5, "record": {"text": "secret"}}}, "without a usable at:// uri"),
+        ({"post": {"uri": "https://x", "record": {"text": "secret"}}}, "usable at:// uri"),
+        ({"post": {"uri": "at://" + "x" * 600}}, "usable at:// uri"),
+        ({"post": "x"}, "without a post"),
+    ],
+)
+def test_bluesky_bad_item_is_skipped_and_the_page_kept(bad, reason, caplog):
+    body = {"feed": [bpost(3), bad, bpost(2), bpost(1)], "cursor": "c2"}
+    problems: list[str] = []
+    with caplog.at_level(logging.WARNING, logger="spiders.parsers.bluesky"):
+        posts, cursor = bluesky.parse_author_feed(
+            json_response(FEED_URL, body), BSKY_ACCOUNT, problems=problems
+        )
+    assert rkeys(posts) == ["r3", "r2", "r1"] and cursor == "c2"
+    assert problems == ["malformed_item"]
+    [record] = caplog.records
+    assert "item 1 of" in record.getMessage() and reason in record.getMessage()
+    assert "secret" not in caplog.text
+
+
+@pytest.mark.parametrize("body", [{"feed": None}, {"posts": []}, [bpost(1)]])
+def test_bluesky_page_of_the_wrong_shape_is_still_a_bad_response(body):
+    with pytest.raises(BadResponse):
+        bluesky.parse_author_feed(json_response(FEED_URL, body), BSKY_ACCOUNT)
+
+
+def images_view(*alts: Any) -> dict[str, Any]:
+    return {"$type": "app.bsky.embed.images#view", "images": [{"alt": a} for a in alts]}
+
+
+def quote_view(value: Any, embeds: Any = None) -> dict[str, Any]:
+    record = {"$type": "app.bsky.embed.record#viewRecord", "value": value, "embeds": embeds}
+    return {"$type": "app.bsky.embed.record#view", "record": record}
+
+
+@pytest.mark.parametrize(
+    ("item", "check"),
+    [
+        (bpost(3, text=5), lambda p: p.text == ""),
+        (bpost(3, text={"a": 1}), lambda p: p.text == ""),
+        (bpost(3, createdAt=5), lambda p: p.posted_at is not None),  # indexedAt instead
+        (bpost(3, langs="en"), lambda p: p.language is None),
+        (bpost(3, langs=[5]), lambda p: p.language is None),
+        (bpost(3, langs=["de-AT"]), lambda p: p.language == "de-AT"),
+        (bpost(3, embed=images_view(5, "  ", "real alt")), lambda p: p.alt_texts == ["real alt"]),
+        (bpost(3, embed={**images_view(), "images": 7}), lambda p: p.alt_texts == []),
+        (
+            bpost(3, embed={"$type": "app.bsky.embed.video#view", "alt": 5}),
+            lambda p: not p.alt_texts,
+        ),
+        (
+            bpost(3, embed={"$type": "app.bsky.embed.recordWithMedia#view", "record": "x"}),
+            lambda p: p.quoted_text == "",
+        ),
+        (bpost(3, embed=quote_view({"text": 7}, embeds="zz")), lambda p: p.quoted_text == ""),
+        (bpost(3, embed=quote_view("str")), lambda p: p.quoted_text == ""),
+        (bpost(3, embed=quote_view({"text": "quoted"})), lambda p: p.quoted_text == "quoted"),
+        (
+            {**bpost(3), "reason": {"$type": "app.bsky.feed.defs#reasonRepost", "uri": {"a": 1}}},
+            lambda p: p.post_id == f"repost:at://{DID}/app.bsky.feed.post/r3",
+        ),
+        ({**bpost(3), "reason": "x"}, lambda p: p.text == "post 3"),
+    ],
+)
+def test_bluesky_wrongly_typed_field_counts_as_missing(item, check):
+    [post], _cursor = bluesky.parse_author_feed(json_response(FEED_URL, {"feed": [item]}), "a")
+    assert check(post)
+    for value in (post.text, post.quoted_text, post.url, post.post_id, *post.alt_texts):
+        assert isinstance(value, str)
