@@ -13,6 +13,9 @@ from pipelines.pii.text import Doc
 
 # The look-behind follows the first letter (same matches; the scan skips to capitals).
 PATTERN = re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]){11,32}(?![0-9a-z])")
+# Written in lower case ("iban: fr76 3000 ..."): looked for only after the word IBAN.
+ANY_CASE = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,32}(?![0-9A-Za-z])")
+IBAN_WORD = re.compile(r"(?<![a-z])iban(?![a-z])")
 
 
 class IbanRecognizer(Recognizer):
@@ -24,11 +27,14 @@ class IbanRecognizer(Recognizer):
     min_digits = 10
 
     def applies(self, doc: Doc) -> bool:
-        return doc.digit_count >= self.min_digits and doc.has(UPPER_DIGIT)
+        if doc.digit_count < self.min_digits:
+            return False
+        return doc.has(UPPER_DIGIT) or IBAN_WORD.search(doc.lower) is not None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
-        for m in PATTERN.finditer(doc.folded):
-            raw = m.group()
+        pattern = ANY_CASE if IBAN_WORD.search(doc.lower) else PATTERN
+        for m in pattern.finditer(doc.folded):
+            raw = m.group().upper()
             positions = [i for i, ch in enumerate(raw) if ch != " "]
             compact = raw.replace(" ", "")
             for length in range(len(compact), 14, -1):
