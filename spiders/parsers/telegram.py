@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from scrapy.http import Response
 
-from monitor.items import Post
+from monitor.items import Capture, Post
 from spiders.parsers.common import capture_of, decode_text, html_to_text, parse_iso
 
-__all__ = ["is_preview", "older_page", "parse_channel_page"]
+__all__ = ["channel_of", "is_channel_page", "is_preview", "older_page", "parse_channel_page"]
 
 PLATFORM = "telegram"
+CHANNEL_PATH = re.compile(r"^/(?:s/)?([A-Za-z0-9_]{4,64})/?$")
+# Message numbers are 32-bit: at most 10 digits. A longer one would poison ``last_id``.
+MESSAGE_NUMBER = re.compile(r"^[0-9]{1,10}$")
+# Markup only a channel preview has, with or without messages: the channel header, the
+# message list, a message.
+CHANNEL_MARKUP = ".tgme_channel_info, section.tgme_channel_history, div.tgme_widget_message"
+
+logger = logging.getLogger(__name__)
+
+
+def channel_of(account_url: str) -> str | None:
+    """The channel name in ``https://t.me/<channel>`` (or ``/s/<channel>``), if any."""
+    match = CHANNEL_PATH.match(urlsplit(account_url).path)
+    return match.group(1) if match else None
+
+
+def is_channel_page(response: Response) -> bool:
+    """True when the page has channel preview markup (header, message list or a message);
+    False for a page of some other kind, which an empty channel's preview is not."""
+    text, _clean = decode_text(response)
+    return BeautifulSoup(text, "html.parser").select_one(CHANNEL_MARKUP) is not None
 
 
 def is_preview(response: Response) -> bool:
@@ -30,7 +54,7 @@ def older_page(response: Response) -> str | None:
     if more is None:
         return None
     before = str(more.get("data-before") or "")
-    return before if before.isdigit() else None
+    return before if MESSAGE_NUMBER.match(before) else None
 
 
 def _message_text(bubble: Tag) -> str:
@@ -40,56 +64,86 @@ def _message_text(bubble: Tag) -> str:
     return ""
 
 
+def _posted_at(node: Tag) -> datetime | None:
+    """The date of a message, from its ``<time datetime>``; None when missing or unreadable."""
+    stamp = node.select_one("a.tgme_widget_message_date time[datetime]")
+    return parse_iso(str(stamp.get("datetime"))) if stamp is not None else None
+
+
+def _message_id(node: Tag, channel: str | None) -> tuple[str, str] | None:
+    """``(channel, number)`` of a message's ``data-post``; None (logged) when it is not
+    ``<channel>/<1-10 digits>`` or names another channel than ``channel``."""
+    found, _, number = str(node.get("data-post") or "").partition("/")
+    if not found or not MESSAGE_NUMBER.match(number):
+        logger.warning("Skipped a Telegram message without a usable data-post id")
+        return None
+    if channel is not None and found.lower() != channel.lower():
+        logger.warning("Skipped a message of another channel on the preview of %s", channel)
+        return None
+    return found, number
+
+
+def _message_post(
+    node: Tag,
+    ids: tuple[str, str],
+    posted_at: datetime | None,
+    account_url: str,
+    capture: Capture,
+    source: str,
+) -> Post:
+    """One message bubble as a ``Post``."""
+    channel, number = ids
+    reply = node.select_one(".tgme_widget_message_reply .js-message_reply_text")
+    return Post(
+        platform=PLATFORM,
+        account_url=account_url,
+        post_id=f"{channel.lower()}/{number}",
+        url=f"https://t.me/{channel}/{number}",
+        posted_at=posted_at,
+        captured_at=capture.captured_at,
+        text=_message_text(node),
+        raw=str(node),
+        source=source,
+        quoted_text=html_to_text(str(reply)) if reply is not None else "",
+        content_warning="",
+        alt_texts=[],
+        capture=capture,
+        language=None,
+    )
+
+
 def parse_channel_page(
     response: Response,
     account_url: str,
     problems: list[str] | None = None,
     *,
     source: str = "html",
+    channel: str | None = None,
 ) -> list[Post]:
     """The messages of one preview page, newest first.
 
-    A message without its id or date (a page cut off mid-message) is skipped and noted in
-    ``problems`` (``truncated_html``); undecodable bytes are replaced and noted
-    (``invalid_utf8``).
+    A page that does not end in ``</html>`` is noted in ``problems`` as ``truncated_html``;
+    undecodable bytes are replaced and noted (``invalid_utf8``). A message without a usable
+    id, or of another channel than ``channel`` (default: the one in ``account_url``), is
+    skipped and logged; one without a readable date is kept with ``posted_at`` None, unless
+    the page is truncated (then it is most likely the message cut off, and is skipped).
     """
     problems = problems if problems is not None else []
     text, clean = decode_text(response)
     if not clean:
         problems.append("invalid_utf8")
-    if "</html>" not in text[-200:].lower():
+    truncated = "</html>" not in text[-200:].lower()
+    if truncated:
         problems.append("truncated_html")
+    channel = channel or channel_of(account_url)
     soup = BeautifulSoup(text, "html.parser")
     capture = capture_of(response)
     posts = []
     for node in soup.select("div.tgme_widget_message[data-post]"):
-        data_post = str(node.get("data-post") or "")
-        channel, _, number = data_post.partition("/")
-        stamp = node.select_one("a.tgme_widget_message_date time[datetime]")
-        posted_at = parse_iso(str(stamp.get("datetime"))) if stamp is not None else None
-        if not channel or not number.isdigit() or posted_at is None:
-            if "truncated_html" not in problems:
-                problems.append("truncated_html")
+        ids = _message_id(node, channel)
+        posted_at = _posted_at(node)
+        if ids is None or (truncated and posted_at is None):
             continue
-        reply = node.select_one(".tgme_widget_message_reply .js-message_reply_text")
-        body = _message_text(node)
-        posts.append(
-            Post(
-                platform=PLATFORM,
-                account_url=account_url,
-                post_id=f"{channel.lower()}/{number}",
-                url=f"https://t.me/{channel}/{number}",
-                posted_at=posted_at,
-                captured_at=capture.captured_at,
-                text=body,
-                raw=str(node),
-                source=source,
-                quoted_text=html_to_text(str(reply)) if reply is not None else "",
-                content_warning="",
-                alt_texts=[],
-                capture=capture,
-                language=None,
-            )
-        )
+        posts.append(_message_post(node, ids, posted_at, account_url, capture, source))
     posts.sort(key=lambda p: int(p.post_id.rsplit("/", 1)[1]), reverse=True)
     return posts

@@ -20,7 +20,7 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from monitor.items import Post
 from pipelines.normalise import NormalisePipeline
 from pipelines.normalise import html_to_text as normalise_html_to_text
-from spiders.parsers import bluesky, mastodon
+from spiders.parsers import bluesky, mastodon, telegram
 from spiders.parsers.common import BadResponse, html_to_text, tidy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -391,3 +391,97 @@ def test_bluesky_wrongly_typed_field_counts_as_missing(item, check):
     assert check(post)
     for value in (post.text, post.quoted_text, post.url, post.post_id, *post.alt_texts):
         assert isinstance(value, str)
+
+
+# -- Telegram: foreign messages, undated messages, pages that are not a preview -------------------
+
+PREVIEW_URL = "http://127.0.0.1:8000/s/chan"
+TG_ACCOUNT = "https://t.me/chan"
+
+
+def tmsg(number: Any, dated: bool = True, channel: str = "chan") -> str:
+    """A message bubble as the hostile server writes it."""
+    date = (
+        f'<a class="tgme_widget_message_date" href="https://t.me/{channel}/{number}">'
+        '<time datetime="2024-05-01T10:00:00+00:00" class="time">10:00</time></a>'
+        if dated
+        else ""
+    )
+    return (
+        '<div class="tgme_widget_message_wrap"><div class="tgme_widget_message js-widget_message"'
+        f' data-post="{channel}/{number}"><div class="tgme_widget_message_bubble">'
+        f'<div class="tgme_widget_message_text">message {number}</div>'
+        f'<div class="tgme_widget_message_footer">{date}</div></div></div></div>'
+    )
+
+
+def tpage(messages: list[str], before: int | None = None) -> str:
+    more = f'<a class="tme_messages_more" data-before="{before}"></a>' if before else ""
+    return (
+        "<!DOCTYPE html><html><head><title>Chan</title></head><body>"
+        f'<section class="tgme_channel_history">{more}{"".join(messages)}</section></body></html>'
+    )
+
+
+def test_telegram_message_without_a_date_is_kept_and_paging_goes_on():
+    messages = [tmsg(n, dated=n != 95) for n in range(99, 79, -1)]
+    page = html_response(PREVIEW_URL, tpage(messages, before=80))
+    problems: list[str] = []
+    posts = telegram.parse_channel_page(page, TG_ACCOUNT, problems)
+    assert problems == [], "no truncation signal: the spider keeps paging"
+    assert [p.post_id for p in posts] == [f"chan/{n}" for n in range(99, 79, -1)]
+    [undated] = [p for p in posts if p.posted_at is None]
+    assert undated.post_id == "chan/95" and undated.text == "message 95"
+    assert telegram.older_page(page) == "80"
+
+
+def test_telegram_cut_off_page_still_signals_truncation():
+    html = tpage([tmsg(3), tmsg(2), tmsg(1)])
+    cut = html[: html.index("message 1")]
+    problems: list[str] = []
+    posts = telegram.parse_channel_page(html_response(PREVIEW_URL, cut), TG_ACCOUNT, problems)
+    assert problems == ["truncated_html"]
+    assert [p.post_id for p in posts] == ["chan/3", "chan/2"], "the cut message is skipped"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [tmsg(2, channel="otherchan"), tmsg("abc"), tmsg("١٢"), tmsg(10**30), tmsg("")],
+)
+def test_telegram_foreign_or_unnumbered_message_is_skipped(bad, caplog):
+    page = html_response(PREVIEW_URL, tpage([tmsg(3), bad, tmsg(1)]))
+    problems: list[str] = []
+    with caplog.at_level(logging.WARNING, logger="spiders.parsers.telegram"):
+        posts = telegram.parse_channel_page(page, TG_ACCOUNT, problems)
+    assert [p.post_id for p in posts] == ["chan/3", "chan/1"]
+    assert problems == [] and len(caplog.records) == 1
+    assert "message 2" not in caplog.text
+
+
+def test_telegram_channel_name_is_compared_without_case():
+    page = html_response(PREVIEW_URL, tpage([tmsg(2, channel="Chan"), tmsg(1)]))
+    posts = telegram.parse_channel_page(page, "https://t.me/CHAN")
+    assert [p.post_id for p in posts] == ["chan/2", "chan/1"]
+
+
+def test_telegram_huge_before_is_not_a_next_page():
+    page = html_response(PREVIEW_URL, tpage([tmsg(1)], before=10**30))
+    assert telegram.older_page(page) is None
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ((FIXTURES / "telegram/channel.html").read_text(encoding="utf-8"), True),
+        (
+            '<html><body><header class="tgme_header"><div class="tgme_channel_info">'
+            "Chan</div></header><main></main></body></html>",
+            True,
+        ),
+        ('<html><body><section class="tgme_channel_history"></section></body></html>', True),
+        ("<html><body><div class='tgme_page'>Something changed</div></body></html>", False),
+        ((FIXTURES / "telegram/landing.html").read_text(encoding="utf-8"), False),
+    ],
+)
+def test_telegram_tells_a_channel_page_from_another_page(html, expected):
+    assert telegram.is_channel_page(html_response(PREVIEW_URL, html)) is expected
