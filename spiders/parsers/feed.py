@@ -60,8 +60,9 @@ def parse_feed(
 ) -> list[Post]:
     """The entries of an RSS or Atom document, in feed order.
 
-    A document feedparser cannot read at all is a ``BadResponse``; one it reads with errors
-    (``bozo``) is noted in ``problems`` as ``malformed_feed`` and its entries still used.
+    A body that is no feed at all (an HTML page, whatever its content type) or that
+    feedparser cannot read is a ``BadResponse``; one it reads with errors (``bozo``) is noted
+    in ``problems`` as ``malformed_feed`` and its entries still used.
     """
     problems = problems if problems is not None else []
     parsed = feedparser.parse(
@@ -71,6 +72,8 @@ def parse_feed(
             "content-location": response.url,
         },
     )
+    if not parsed.get("version") and not parsed.entries:
+        raise BadResponse("malformed_feed", f"not an RSS/Atom feed: {response.url}")
     if parsed.bozo:
         if not parsed.entries:
             raise BadResponse(

@@ -21,6 +21,7 @@ from monitor.items import Post
 from pipelines.normalise import NormalisePipeline
 from pipelines.normalise import html_to_text as normalise_html_to_text
 from spiders.parsers import bluesky, mastodon, telegram
+from spiders.parsers import feed as feeds
 from spiders.parsers.common import BadResponse, html_to_text, tidy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -485,3 +486,41 @@ def test_telegram_huge_before_is_not_a_next_page():
 )
 def test_telegram_tells_a_channel_page_from_another_page(html, expected):
     assert telegram.is_channel_page(html_response(PREVIEW_URL, html)) is expected
+
+
+# -- Feeds: an HTML page served as a feed ------------------------------------------------------
+
+FEED_PAGE_URL = "http://127.0.0.1:8000/feed.xml"
+RSS_TYPE = {"Content-Type": "application/rss+xml"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html><body><h1>not a feed</h1></body></html>",
+        "<html><body><item><title>looks like one</title></item></body></html>",
+        "",
+        '{"items": []}',
+    ],
+)
+def test_feed_that_is_not_rss_or_atom_is_a_bad_response(body):
+    page = TextResponse(
+        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
+    )
+    with pytest.raises(BadResponse, match="not an RSS/Atom feed") as raised:
+        feeds.parse_feed(page, FEED_PAGE_URL)
+    assert raised.value.kind == "malformed_feed"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>',
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>',
+    ],
+)
+def test_feed_without_entries_is_still_a_feed(body):
+    page = TextResponse(
+        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
+    )
+    assert feeds.parse_feed(page, FEED_PAGE_URL) == []
