@@ -84,12 +84,20 @@ ADDRESS = [
         "avenue Julie Ledoux\n97310 Da Costa-sur-Mer",
     ),
     ("Anschrift Hauptstraße 5a, 10115 Berlin", "de", "Hauptstraße 5a, 10115 Berlin"),
+    ("Auf der Höhe 12, 53121 Bonn", "de", "Auf der Höhe 12, 53121 Bonn"),
+    (
+        "Adresse: Ringstraße 3, Hinterhaus, 2. OG links, 04109 Leipzig",
+        "de",
+        "Ringstraße 3, Hinterhaus, 2. OG links, 04109 Leipzig",
+    ),
     ("Calle de Alcalá 45, 28014 Madrid", "es", "Calle de Alcalá 45, 28014 Madrid"),
 ]
 NOT_ADDRESS = [
     ("I moved to Paris last year.", "en"),
     ("北京市今天下雨。", "zh"),
     ("今天地铁3号线很挤", "zh"),
+    ("Im Jahr 2024 war alles anders", "de"),  # the shape of "Auf der Höhe 12", no postcode
+    ("Am Montag 12 Leute", "de"),
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("La France et l'Allemagne.", "fr"),
 ]

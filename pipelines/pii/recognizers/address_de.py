@@ -9,12 +9,25 @@ from pipelines.pii.text import trie_pattern
 
 _GLUED = "straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|stieg"
 _SEPARATE = "Straße|Strasse|Str\\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Chaussee|Markt|Steig"
-_ARTICLES = ["am", "an der", "auf dem", "im", "in der", "zum", "zur", "unter den"]
+_ARTICLES = [
+    "am",
+    "an der",
+    "an den",
+    "auf dem",
+    "auf der",
+    "auf den",
+    "im",
+    "in der",
+    "zum",
+    "zur",
+    "unter den",
+]
+_ARTICLE = "Am|An der|An den|Auf dem|Auf der|Auf den|Im|In der|Zum|Zur|Unter den"
 _W = rf"[{UP}][{UP}{LOW}.-]{{0,25}}"
 _STREET = (
     rf"(?:[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
-    rf"|(?:(?:Am|An der|Auf dem|Im|In der|Zum|Zur|Unter den) )?(?:{_W}[ -]){{1,3}}(?:{_SEPARATE})"
-    rf"|(?:Am|An der|Auf dem|Im|In der|Zum|Zur) {_W})"
+    rf"|(?:(?:{_ARTICLE}) )?(?:{_W}[ -]){{1,3}}(?:{_SEPARATE})"
+    rf"|(?P<bare>(?:{_ARTICLE}) {_W}))"
 )
 _TOWN = (
     rf"[{UP}][{UP}{LOW}-]{{1,30}}"
@@ -22,7 +35,8 @@ _TOWN = (
 )
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?)?)(?![\w])"
-    rf"(?P<tail>,? ?\n? ?(?:D-)?\d{{5}} {_TOWN})?(?![\w])"
+    # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig"
+    rf"(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}, ?){{0,2}}(?:D-)?\d{{5}} {_TOWN})?(?![\w])"
 )
 
 CONTEXT = (
@@ -38,6 +52,9 @@ CONTEXT = (
 
 
 class GermanAddressRecognizer(AddressRecognizer):
+    """A street name without a street word (``Auf der Höhe 12``) needs its postcode and town:
+    ``Im Jahr 2024`` and ``Am Montag 12`` have the same shape."""
+
     country = "DE"
     scheme = "address_de"
     pattern = PATTERN
@@ -46,3 +63,6 @@ class GermanAddressRecognizer(AddressRecognizer):
         rf"(?:{trie_pattern([*_GLUED.replace(chr(92), '').split('|'), 'markt'])}) \d"
         rf"|(?<![a-z])(?:{trie_pattern(_ARTICLES)}) "
     )
+
+    def valid(self, m: re.Match[str]) -> bool:
+        return not m.group("bare") or bool(m.group("tail"))
