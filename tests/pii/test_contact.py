@@ -25,6 +25,7 @@ PHONE = [
     ("286 594 491 actions échangées", "fr", []),  # no trunk prefix: a share count
     ("Order #2125550123 shipped", "en", []),
     ("on 2023-05-06 at noon", "en", []),
+    ("Temperature 20.5 C at 2024-05-06 14:00:00", "en", []),  # a date and time
     ("price 1,299.00", "en", []),
     # next to a phone word, a number of a region the hints do not suggest
     ("美国那边的电话 (206) 539-8516", "zh", [("phone", "(206) 539-8516")]),

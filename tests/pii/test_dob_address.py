@@ -85,6 +85,7 @@ ADDRESS = [
     ),
     ("Anschrift Hauptstraße 5a, 10115 Berlin", "de", "Hauptstraße 5a, 10115 Berlin"),
     ("Auf der Höhe 12, 53121 Bonn", "de", "Auf der Höhe 12, 53121 Bonn"),
+    ("le 3 mai 12 rue Victor Hugo, 75001 Paris", "fr", "12 rue Victor Hugo, 75001 Paris"),
     (
         "Adresse: Ringstraße 3, Hinterhaus, 2. OG links, 04109 Leipzig",
         "de",
@@ -98,6 +99,7 @@ NOT_ADDRESS = [
     ("今天地铁3号线很挤", "zh"),
     ("Im Jahr 2024 war alles anders", "de"),  # the shape of "Auf der Höhe 12", no postcode
     ("Am Montag 12 Leute", "de"),
+    ("Rendez-vous le 14 juillet 2025 place de la Bastille", "fr"),  # a year, not a number
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("La France et l'Allemagne.", "fr"),
 ]

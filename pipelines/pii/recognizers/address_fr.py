@@ -20,6 +20,11 @@ _PARTICLE = r"(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au|
 _NAME_WORD = rf"(?:[{UP}][{UP}{LOW}'’-]{{0,25}}|\d{{1,2}}(?:er|e)?)"
 _NAME = rf"(?:{_PARTICLE} ?)?{_NAME_WORD}(?: (?:{_PARTICLE} ?)?{_NAME_WORD}){{0,5}}"
 _TOWN = rf"[{UP}][{UP}{LOW}'’-]{{1,30}}(?:[ -](?:[{UP}{LOW}][{UP}{LOW}'’-]{{0,30}})){{0,4}}"
+_AFTER_MONTH = re.compile(
+    r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
+    r"|novembre|décembre|decembre) $",
+    re.IGNORECASE,
+)
 PATTERN = re.compile(
     rf"(?<![\w])(?:(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
     rf"(?i:{_TYPES}) {_NAME}"
@@ -51,4 +56,12 @@ class FrenchAddressRecognizer(AddressRecognizer):
     min_digits = 1
 
     def valid(self, m: re.Match[str]) -> bool:
+        num = m.group("num")
+        if (
+            num
+            and num[:2] in ("19", "20")
+            and len(num) == 4
+            and _AFTER_MONTH.search(m.string, 0, m.start())
+        ):
+            return False  # "le 14 juillet 2025 place de la Bastille": a year, not a number
         return bool(m.group("num") or m.group("tail"))

@@ -48,6 +48,7 @@ _CANDIDATE = re.compile(
 )
 _NON_DIGIT = re.compile(r"\D")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")  # 2024-05-06 14:00
 
 CONTEXT = (
     "tel",
@@ -270,7 +271,9 @@ class PhoneRecognizer(Recognizer):
             digits = _NON_DIGIT.sub("", raw.split("x")[0].split("#")[0])
             if len(digits) < 7 or len(digits) > 30:
                 continue
-            if _DATE_LIKE.fullmatch(raw.strip()) or doc.claimed(m.start(), m.end()):
+            if _DATE_LIKE.fullmatch(raw.strip()) or _DATE_TIME.match(raw):
+                continue
+            if doc.claimed(m.start(), m.end()):
                 continue
             if regions is None:
                 regions = regions_for(doc)
