@@ -18,6 +18,7 @@ from spiders.parsers.common import (
     capture_of,
     decode_text,
     html_to_text,
+    language_tag,
     parse_iso,
     tidy,
 )
@@ -107,7 +108,7 @@ def parse_feed(
                 text=text,
                 raw=json.dumps(raw, ensure_ascii=False, sort_keys=True),
                 source=source,
-                language=entry.get("language") or feed_language,
+                language=language_tag(entry.get("language")) or language_tag(feed_language),
                 alt_texts=_alt_texts(html),
                 capture=capture,
             )

@@ -524,3 +524,16 @@ def test_feed_without_entries_is_still_a_feed(body):
         url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
     )
     assert feeds.parse_feed(page, FEED_PAGE_URL) == []
+
+
+def test_feed_language_that_is_no_language_tag_is_dropped():
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<language>en-{'x' * 40}</language><item><guid>http://x/1</guid>"
+        "<title>a</title></item></channel></rss>"
+    )
+    page = TextResponse(
+        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
+    )
+    [post] = feeds.parse_feed(page, FEED_PAGE_URL)
+    assert post.language is None
