@@ -295,6 +295,14 @@ class MonitorSpider(scrapy.Spider):
         if fatal:
             self.set_error(str(problem))
 
+    def note_problems(
+        self, problems: list[str], response: Response, *, fatal: bool = False
+    ) -> None:
+        """Count what a parser skipped on a page it could otherwise use (a malformed item):
+        the run reports them; ``fatal`` also marks the account failed."""
+        for kind in problems:
+            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=fatal)
+
     def http_error(self, response: Response) -> None:
         """An HTTP error status the platform logic did not explain."""
         self.set_error(f"HTTP {response.status} from {response.url}")
@@ -472,8 +480,7 @@ class MonitorSpider(scrapy.Spider):
         except BadResponse as problem:
             self.note_bad_response(problem, fatal=self.platform_is_archive_only)
             return
-        for kind in problems:
-            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=False)
+        self.note_problems(problems, response)
         if timestamp > self.crawl_state.get("archive_last", ""):
             self.crawl_state["archive_last"] = timestamp
         self.crawler.stats.inc_value("monitor/archive/posts", len(posts))

@@ -110,11 +110,13 @@ class BlueskySpider(MonitorSpider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if self._xrpc_failed(response):
             return
+        problems: list[str] = []
         try:
-            posts, cursor = parser.parse_author_feed(response, self.account_url)
+            posts, cursor = parser.parse_author_feed(response, self.account_url, problems=problems)
         except BadResponse as problem:
             self.note_bad_response(problem)
             return
+        self.note_problems(problems, response)
         reached_known = False
         if self.newest_at is not None:
             fresh = [p for p in posts if p.posted_at is None or p.posted_at > self.newest_at]

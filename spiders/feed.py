@@ -70,8 +70,7 @@ class FeedSpider(MonitorSpider):
         except BadResponse as problem:
             self.note_bad_response(problem)
             return
-        for kind in problems:
-            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=False)
+        self.note_problems(problems, response)
         remember_validators(self.crawl_state, response)
         posts = posts[: self.backfill] if self.first_crawl else self._newer(posts)
         self._remember(posts)

@@ -23,12 +23,6 @@ from spiders.parsers.common import BadResponse
 
 PAGE_LIMIT = 40  # the API's maximum for account statuses
 ACCOUNT_PATH = re.compile(r"^/@([A-Za-z0-9_]{1,64})/?$")
-STATUS_ID = re.compile(r"^\d{1,20}$")
-
-
-def valid_status_id(status_id: str | None) -> bool:
-    """True for a status id that may be a resume point (digits, at most 20)."""
-    return bool(status_id) and STATUS_ID.match(status_id or "") is not None
 
 
 def _id_key(status_id: str | None) -> tuple[int, str]:
@@ -50,7 +44,7 @@ class MastodonSpider(MonitorSpider):
         self.base = f"{parts.scheme}://{parts.netloc}"
         self.user = match.group(1)
         since_id = self.previous_state.get("since_id", "")
-        self.since_id = since_id if valid_status_id(since_id) else ""
+        self.since_id = since_id if parser.is_cursor_id(since_id) else ""
         if since_id and not self.since_id:
             self.crawl_state.pop("since_id", None)
 
@@ -109,20 +103,23 @@ class MastodonSpider(MonitorSpider):
         if response.status != 200:
             self.http_error(response)
             return None
+        problems: list[str] = []
         try:
-            return parser.parse_statuses(response, self.account_url)
+            posts = parser.parse_statuses(response, self.account_url, problems=problems)
         except BadResponse as problem:
             self.note_bad_response(problem)
             return None
+        self.note_problems(problems, response)
+        return posts
 
     def _remember(self, posts: list[Any]) -> None:
         """Moves ``since_id`` to the newest valid status id among ``posts``."""
         for post in posts:
             current = self.crawl_state.get("since_id", "")
             status_id = parser.status_id_of(post.post_id)
-            if not valid_status_id(status_id):
+            if not parser.is_cursor_id(status_id):
                 continue
-            if not valid_status_id(current) or _id_key(status_id) > _id_key(current):
+            if not parser.is_cursor_id(current) or _id_key(status_id) > _id_key(current):
                 self.crawl_state["since_id"] = status_id
 
     def _next_page(self, response: Response, rel: str, bound: str) -> str | None:

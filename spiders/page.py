@@ -14,7 +14,6 @@ from scrapy.http import Response
 from spiders.base import MonitorSpider, home_only
 from spiders.feed import conditional_headers, remember_validators
 from spiders.parsers import feed as parser
-from spiders.parsers.common import BadResponse
 
 
 class PageSpider(MonitorSpider):
@@ -41,8 +40,7 @@ class PageSpider(MonitorSpider):
             return
         problems: list[str] = []
         post = parser.parse_page(response, self.account_url, self.account_url, problems)
-        for kind in problems:
-            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=False)
+        self.note_problems(problems, response)
         remember_validators(self.crawl_state, response)
         digest = hashlib.sha256(post.text.encode("utf-8")).hexdigest()
         if digest == self.previous_state.get("digest"):

@@ -31,12 +31,6 @@ def _number(post_id: str) -> int:
     return int(post_id.rsplit("/", 1)[1])
 
 
-def is_channel_page(response: Response) -> bool:
-    """True when a preview page shows messages or the channel's header (an empty channel
-    still has its header); False for changed markup or a login wall."""
-    return bool(response.css(".tgme_widget_message, .tgme_channel_info"))
-
-
 class TelegramSpider(MonitorSpider):
     """``-a url=https://t.me/<channel>``: the channel's messages, newest first."""
 
@@ -77,7 +71,7 @@ class TelegramSpider(MonitorSpider):
                 "private", f"no public preview (redirected to {urlsplit(response.url).path})"
             )
             return
-        if not is_channel_page(response):
+        if not parser.is_channel_page(response):
             self.note_bad_response(
                 BadResponse("not_a_channel_page", f"no messages nor channel header: {response.url}")
             )
@@ -85,8 +79,7 @@ class TelegramSpider(MonitorSpider):
         self.platform_account_id = self.channel
         problems: list[str] = []
         posts = parser.parse_channel_page(response, self.account_url, problems)
-        for kind in problems:
-            self.note_bad_response(BadResponse(kind, f"{kind} in {response.url}"), fatal=not posts)
+        self.note_problems(problems, response, fatal=not posts)
         reached_known = False
         if self.last_id is not None:
             fresh = [p for p in posts if _number(p.post_id) > self.last_id]

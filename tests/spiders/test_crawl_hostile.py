@@ -241,6 +241,16 @@ def test_overlong_status_ids_never_become_since_id(hostile: Hostile, tmp_path: P
     assert result.status["crawl_state"]["since_id"] == "1"
 
 
+def test_malformed_statuses_are_skipped_and_counted(hostile: Hostile, tmp_path: Path) -> None:
+    """A status with an unusable id (``1/2``, 2,000 digits) is skipped, the page's other
+    statuses are kept, and the skips are counted for the run without failing the account."""
+    hostile.use("m_huge_ids")
+    result = crawl(hostile, tmp_path, "mastodon", url=f"{hostile.home}/@alice")
+    assert [p["post_id"] for p in result.posts] == [f"{hostile.home}/@alice/1"]
+    assert result.stats["monitor/bad_responses/malformed_item"] == 2
+    assert result.status["state"] == "ok"
+
+
 # -- silent success -------------------------------------------------------------------------------
 
 
