@@ -113,10 +113,14 @@ def html_text(html: str) -> str:
     """
     if not isinstance(html, str) or not html:
         return ""
-    soup = BeautifulSoup(html, "html.parser")
-    kept = soup.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    return tree_text(BeautifulSoup(html, "html.parser"))
+
+
+def tree_text(root: Tag) -> str:
+    """:func:`html_text` of an already parsed tree (or one of its elements)."""
+    kept = root.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
     pieces: list[str] = []
-    stack: list[PageElement | None] = [soup]  # None: the end of a block element
+    stack: list[PageElement | None] = [root]  # None: the end of a block element
     while stack:
         node = stack.pop()
         if node is None:

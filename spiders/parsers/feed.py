@@ -21,6 +21,7 @@ from spiders.parsers.common import (
     language_tag,
     parse_iso,
     tidy,
+    tree_text,
 )
 
 __all__ = ["entry_id", "parse_feed", "parse_page"]
@@ -147,7 +148,7 @@ def parse_page(
         url=page_url,
         posted_at=parse_iso(published.get("content")) if published is not None else None,
         captured_at=capture.captured_at,
-        text=html_to_text(str(root)),
+        text=tidy(tree_text(root)),  # the tree parsed above, not parsed again
         raw=text,
         source=source,
         language=str(language) if language else None,
