@@ -26,6 +26,16 @@ PHONE = [
     ("Order #2125550123 shipped", "en", []),
     ("on 2023-05-06 at noon", "en", []),
     ("Temperature 20.5 C at 2024-05-06 14:00:00", "en", []),  # a date and time
+    ("conn from 186.110.117.88:14041 refused", "en", []),  # an IPv4 address
+    ("build id 88526114.2 deployed", None, []),  # a decimal number
+    ("Nouveau record : 3 312 256 204 vues", "fr", []),  # thousands grouping
+    # an unbroken run needs a phone word, unless written as people write phones unbroken
+    ("We now have 2276842684 rows in the table", "en", []),
+    ("build n° 077335009.", None, []),
+    ("call 2125550123", "en", [("phone", "2125550123")]),
+    ("📱3125873471📱", "en", [("phone", "3125873471")]),
+    ("son 06 c'est 0655434103", "fr", [("phone", "0655434103")]),
+    ("张三 13812345678", "zh", [("phone", "13812345678")]),
     ("price 1,299.00", "en", []),
     # next to a phone word, a number of a region the hints do not suggest
     ("美国那边的电话 (206) 539-8516", "zh", [("phone", "(206) 539-8516")]),

@@ -45,6 +45,9 @@ DOB = [
     ("DOB 25-Feb-1991", "en", [("date_of_birth", "25-Feb-1991")]),
     ("birthdate: 1954-10-24", "en", [("date_of_birth", "1954-10-24")]),
     ("nac. 24/10/1954", "es", [("date_of_birth", "24/10/1954")]),
+    # a birth word next to a recent date: a release, a statistic, a company's birthday
+    ("Geboren in Ruinen – Doku läuft am 03.10.2024", "de", []),
+    ("2024年新出生人口954万（国家统计局2025年1月17日发布）", "zh", []),
 ]
 
 ADDRESS = [
@@ -100,6 +103,7 @@ NOT_ADDRESS = [
     ("Im Jahr 2024 war alles anders", "de"),  # the shape of "Auf der Höhe 12", no postcode
     ("Am Montag 12 Leute", "de"),
     ("Rendez-vous le 14 juillet 2025 place de la Bastille", "fr"),  # a year, not a number
+    ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("La France et l'Allemagne.", "fr"),
 ]

@@ -25,9 +25,10 @@ _AFTER_MONTH = re.compile(
     r"|novembre|décembre|decembre) $",
     re.IGNORECASE,
 )
+_LETTER = re.compile(r"[^\W\d_]")
 PATTERN = re.compile(
     rf"(?<![\w])(?:(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
-    rf"(?i:{_TYPES}) {_NAME}"
+    rf"(?i:{_TYPES}) (?P<name>{_NAME})"
     rf"(?P<tail>,? ?\n? ?(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}(?: (?i:cedex)(?: \d{{1,2}})?)?)?"
     r"(?![\w])"
 )
@@ -64,4 +65,6 @@ class FrenchAddressRecognizer(AddressRecognizer):
             and _AFTER_MONTH.search(m.string, 0, m.start())
         ):
             return False  # "le 14 juillet 2025 place de la Bastille": a year, not a number
+        if not _LETTER.search(m.group("name")):
+            return False  # "voie 11", "place 82": a platform or a seat, not a street
         return bool(m.group("num") or m.group("tail"))

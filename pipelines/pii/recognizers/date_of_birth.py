@@ -92,6 +92,9 @@ _AFTER_ANYWHERE = re.compile("生|anniversaire")  # what the after-words hold be
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
+# A birth word next to a recent date is mostly about something else (a film release, a
+# company's "birthday", birth statistics): dates of birth less than 3 years back are left out.
+MIN_AGE_DAYS = 3 * 365
 
 
 def _month_first(doc: Doc) -> bool:
@@ -154,7 +157,7 @@ class DateOfBirthRecognizer(Recognizer):
             lo = max(prev_end, start - WINDOW)
             prev_end = end
             date = self.parse(m, doc)
-            if date is None or (today - date).days < 365:
+            if date is None or (today - date).days < MIN_AGE_DAYS:
                 continue
             if doc.find_word(lo, start, CONTEXT) == -1 and not self.context_after(doc, end):
                 continue

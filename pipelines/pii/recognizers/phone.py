@@ -49,6 +49,17 @@ _CANDIDATE = re.compile(
 _NON_DIGIT = re.compile(r"\D")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")  # 2024-05-06 14:00
+# Not phone numbers although libphonenumber may accept the digits: an IPv4 address, a
+# decimal number (88526114.2).
+_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)")
+_DECIMAL = re.compile(r"\d+\.\d{1,2}")
+# Thousands grouping of a count: 15 280 387 414, 3,312,256,204 (never a phone layout).
+_THOUSANDS = re.compile(r"\d{1,2}(?:([ .,])\d{3})(?:\1\d{3})+")
+# An unbroken run of digits is a count, a build or a reference number as often as a phone
+# number; without a phone word it is reported only in the shapes people write phone numbers
+# unbroken: a Chinese mobile, or a national number with its trunk prefix (0655434103).
+_STRONG_UNBROKEN = re.compile(r"1[3-9]\d{9}|0\d{9,10}")
+WEAK_SCORE = 0.45
 
 CONTEXT = (
     "tel",
@@ -82,6 +93,9 @@ CONTEXT = (
     "móvil",
     "movil",
     "celular",
+    "📱",
+    "📞",
+    "☎",
 )
 
 
@@ -246,10 +260,16 @@ class PhoneRecognizer(Recognizer):
     min_digits = 6
 
     def _emit(
-        self, doc: Doc, start: int, end: int, num: phonenumbers.PhoneNumber, country: str | None
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        num: phonenumbers.PhoneNumber,
+        country: str | None,
+        base: float | None = None,
     ) -> Candidate:
         value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-        cand = self.candidate(doc, start, end, value, {"region": country})
+        cand = self.candidate(doc, start, end, value, {"region": country}, base=base)
         cand.country = country
         return cand
 
@@ -273,6 +293,13 @@ class PhoneRecognizer(Recognizer):
                 continue
             if _DATE_LIKE.fullmatch(raw.strip()) or _DATE_TIME.match(raw):
                 continue
+            if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
+                continue
+            base = None
+            if raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw):
+                base = WEAK_SCORE
+                if self.hopeless(doc, m.start(), m.end(), base):
+                    continue
             if doc.claimed(m.start(), m.end()):
                 continue
             if regions is None:
@@ -298,7 +325,7 @@ class PhoneRecognizer(Recognizer):
                 others = self.other_regions(doc, m.start(), m.end(), digits, regions)
                 whole = whole_number(raw, others) if others else None
             if whole is not None:
-                yield self._emit(doc, m.start(), m.end(), *whole)
+                yield self._emit(doc, m.start(), m.end(), *whole, base=base)
                 continue
             if len(digits) < 18:
                 continue
