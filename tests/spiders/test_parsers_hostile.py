@@ -494,6 +494,13 @@ FEED_PAGE_URL = "http://127.0.0.1:8000/feed.xml"
 RSS_TYPE = {"Content-Type": "application/rss+xml"}
 
 
+def rss_response(body: str) -> TextResponse:
+    """``body`` served as RSS from ``FEED_PAGE_URL``."""
+    return TextResponse(
+        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
+    )
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -504,9 +511,7 @@ RSS_TYPE = {"Content-Type": "application/rss+xml"}
     ],
 )
 def test_feed_that_is_not_rss_or_atom_is_a_bad_response(body):
-    page = TextResponse(
-        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
-    )
+    page = rss_response(body)
     with pytest.raises(BadResponse, match="not an RSS/Atom feed") as raised:
         feeds.parse_feed(page, FEED_PAGE_URL)
     assert raised.value.kind == "malformed_feed"
@@ -520,9 +525,7 @@ def test_feed_that_is_not_rss_or_atom_is_a_bad_response(body):
     ],
 )
 def test_feed_without_entries_is_still_a_feed(body):
-    page = TextResponse(
-        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
-    )
+    page = rss_response(body)
     assert feeds.parse_feed(page, FEED_PAGE_URL) == []
 
 
@@ -532,8 +535,6 @@ def test_feed_language_that_is_no_language_tag_is_dropped():
         f"<language>en-{'x' * 40}</language><item><guid>http://x/1</guid>"
         "<title>a</title></item></channel></rss>"
     )
-    page = TextResponse(
-        url=FEED_PAGE_URL, body=body.encode(), headers=RSS_TYPE, request=Request(FEED_PAGE_URL)
-    )
+    page = rss_response(body)
     [post] = feeds.parse_feed(page, FEED_PAGE_URL)
     assert post.language is None
