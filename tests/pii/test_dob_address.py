@@ -48,6 +48,15 @@ DOB = [
     # a birth word next to a recent date: a release, a statistic, a company's birthday
     ("Geboren in Ruinen – Doku läuft am 03.10.2024", "de", []),
     ("2024年新出生人口954万（国家统计局2025年1月17日发布）", "zh", []),
+    # the date of what a birth word names: a song, a company, a film
+    ("'Born in the U.S.A.' came out on June 4, 1984", "en", []),
+    ("Unsere Firma feiert Geburtstag: gegründet am 22. März 1972!", "de", []),
+    ("《出生入死》电影1998年5月20日上映", "zh", []),
+    (
+        "born October 24, 1954 in Ohio, released 2001-05-05",
+        "en",
+        [("date_of_birth", "October 24, 1954")],
+    ),
 ]
 
 ADDRESS = [

@@ -92,6 +92,41 @@ _AFTER_ANYWHERE = re.compile("生|anniversaire")  # what the after-words hold be
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
+# The date of something else that a birth word names (a song, a film, a company's
+# "birthday"): an event word between the birth word and the date, or right after the date.
+EVENT_WORDS = (
+    "came out",
+    "released",
+    "premiered",
+    "founded",
+    "incorporated",
+    "established",
+    "launched",
+    "published",
+    "aired",
+    "gegründet",
+    "erschienen",
+    "veröffentlicht",
+    "fondée",
+    "fondé",
+    "sorti",
+    "sortie",
+    "fundada",
+    "fundado",
+    "estreno",
+    "estrenó",
+    "publicado",
+    "成立",
+    "上映",
+    "发布",
+    "發布",
+    "发行",
+    "發行",
+    "首映",
+    "出版",
+    "创立",
+)
+_EVENT_AFTER = re.compile(r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立)")
 # A birth word next to a recent date is mostly about something else (a film release, a
 # company's "birthday", birth statistics): dates of birth less than 3 years back are left out.
 MIN_AGE_DAYS = 3 * 365
@@ -159,8 +194,11 @@ class DateOfBirthRecognizer(Recognizer):
             date = self.parse(m, doc)
             if date is None or (today - date).days < MIN_AGE_DAYS:
                 continue
-            if doc.find_word(lo, start, CONTEXT) == -1 and not self.context_after(doc, end):
+            birth = doc.find_word(lo, start, CONTEXT)
+            if birth == -1 and not self.context_after(doc, end):
                 continue
+            if doc.find_word(lo, start, EVENT_WORDS) > birth or _EVENT_AFTER.match(doc.lower, end):
+                continue  # "Born in the U.S.A. came out on June 4, 1984"
             score = self.context_score if not m.group("cy") else 0.8
             yield Candidate(
                 kind=self.kind,
