@@ -62,6 +62,7 @@ OTHER_IDS = [
     ("DNI 12345678A", []),
     ("DNI 46862129 C", [("es_dni", "46862129 C")]),
     ("Steuer-Identifikationsnummer: 52 106 439 484", [("de_steuer_id", "52 106 439 484")]),
+    ("EAN 8310107933128, 49 x 77 cm", []),  # passes the Korean RRN check, born in 2083
     ("codice fiscale RSSMRA85T10A562S", [("it_codice_fiscale", "RSSMRA85T10A562S")]),
     ("PESEL 44051401359", [("pl_pesel", "44051401359")]),
     ("44051401359", []),  # PESEL needs context

@@ -13,6 +13,7 @@ import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -152,6 +153,9 @@ class StdnumIdRecognizer(Recognizer):
         if not valid:
             return None
         compact = compact.upper()
+        details = _details(self.module, compact)
+        if details.get("birth_date", "") > date.today().isoformat():
+            return None  # a birth date in the future: a barcode that passes the check digit
         glued = (e + 1 < len(text) and text[e] in " -" and text[e + 1].isdigit()) or (
             s >= 2 and text[s - 1] in " -" and text[s - 2].isdigit()
         )
@@ -160,7 +164,7 @@ class StdnumIdRecognizer(Recognizer):
             s,
             e,
             compact,
-            _details(self.module, compact),
+            details,
             base=self.spec.base,
             with_context=self.spec.with_context,
             bonus=-0.3 if glued else 0.0,
