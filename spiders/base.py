@@ -82,13 +82,18 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
+def in_future(moment: datetime, now: datetime | None = None) -> bool:
+    """True when ``moment`` is more than ``FUTURE_SKEW`` after ``now`` (default: now)."""
+    return moment > (now or now_utc()) + FUTURE_SKEW
+
+
 def valid_wayback_timestamp(value: str, now: datetime | None = None) -> bool:
     """True for a full ``YYYYMMDDhhmmss`` timestamp of a real moment not in the future (more
     than ``FUTURE_SKEW`` ahead); shorter prefixes are valid in URLs but not as a cursor."""
     if not WAYBACK_TIMESTAMP.match(value):
         return False
     moment = parse_wayback_timestamp(value)
-    return moment is not None and moment <= (now or now_utc()) + FUTURE_SKEW
+    return moment is not None and not in_future(moment, now)
 
 
 def _host_of(url: str) -> str:
@@ -99,7 +104,7 @@ def _host_of(url: str) -> str:
 def not_in_future(moment: datetime | None) -> datetime | None:
     """``moment`` unless it is more than ``FUTURE_SKEW`` after now (a resume point written
     before future dates were refused)."""
-    if moment is not None and moment > now_utc() + FUTURE_SKEW:
+    if moment is not None and in_future(moment):
         logger.warning("Ignoring a resume point in the future: %s", moment)
         return None
     return moment
@@ -221,7 +226,7 @@ class MonitorSpider(scrapy.Spider):
         more than ``FUTURE_SKEW`` after now (a future date would hide every later post)."""
         if moment is None:
             return False
-        if moment > now_utc() + FUTURE_SKEW:
+        if in_future(moment):
             self.crawler.stats.inc_value("monitor/future_dated")
             logger.warning("A post dated %s (in the future) does not move the cursor", moment)
             return False
