@@ -2,7 +2,8 @@
 
 Forms: ``1954年10月24日``, ISO ``1954-10-24``, ``10/24/1954`` and ``24/10/1954``,
 ``24.10.1954``, ``October 24, 1954``, ``24 October 1954``, ``24 octobre 1954``,
-``24. Oktober 1954``, ``24 de octubre de 1954`` and ``19541024``. A date is reported only
+``24. Oktober 1954``, ``24 de octubre de 1954``, ``19541024`` and ``一九五四年十月二十四日``;
+``10/24/54`` (a two-digit year) only right after the birth word. A date is reported only
 when a birth word (出生, 生日, born, DOB, né le, date de naissance, geboren, fecha de
 nacimiento, ...) precedes it closely with no other date in between; meeting and news dates
 are not findings.
@@ -38,6 +39,8 @@ MONTHS = {
     "diciembre": 12,
 }  # fmt: skip
 
+_HAN_DIGITS = "〇零一二三四五六七八九"
+_HAN_NUMBERS = "〇零一二三四五六七八九十"
 _M = r"[^\W\d_]{3,10}"  # a word, checked against MONTHS afterwards
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
@@ -48,9 +51,14 @@ PATTERN = re.compile(
     rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]"
     rf"(?:de |del )?(?P<dy>\d{{4}}){_NA}"
     rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
-    rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}",
+    rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}"
+    rf"|{_NB}(?P<sa>\d{{1,2}})(?P<ssep>[-/.])(?P<sb>\d{{1,2}})(?P=ssep)(?P<sy>\d{{2}}){_NA}"
+    rf"|(?P<hy>[{_HAN_DIGITS}]{{4}}) ?年 ?(?P<hm>[{_HAN_NUMBERS}]{{1,3}}) ?月 ?"
+    rf"(?P<hd>[{_HAN_NUMBERS}]{{1,3}}) ?[日号]",
     re.IGNORECASE,
 )
+# A two-digit year ("DOB: 10/24/54") is taken only this close after the birth word.
+SHORT_YEAR_WINDOW = 16
 
 CONTEXT = (
     "出生",
@@ -132,6 +140,29 @@ _EVENT_AFTER = re.compile(r" ?(?:上映|发布|發布|发行|發行|首映|出�
 MIN_AGE_DAYS = 3 * 365
 
 
+_HAN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def han_number(numeral: str) -> int | None:
+    """The value of a Chinese numeral from 1 to 99 (``十二``, ``二十四``), else ``None``."""
+    tens, ten, ones = numeral.partition("十")
+    if not ten:
+        return _HAN_VALUE.get(numeral) if len(numeral) == 1 else None
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones or "十" in tens:
+        return None
+    value = (_HAN_VALUE.get(tens, -100) if tens else 1) * 10 + (
+        _HAN_VALUE.get(ones, -100) if ones else 0
+    )
+    return value if value > 0 else None
+
+
+def short_year(yy: int) -> int:
+    """The year of a two-digit birth year: this century unless that is under
+    ``MIN_AGE_DAYS`` ago (or ahead), else the last one."""
+    year = 2000 + yy
+    return year if year <= dt.date.today().year - MIN_AGE_DAYS // 365 else year - 100
+
+
 def _month_first(doc: Doc) -> bool:
     if doc.countries & MDY_COUNTRIES:
         return True
@@ -168,10 +199,19 @@ class DateOfBirthRecognizer(Recognizer):
             return make_date(int(g["my"]), month, int(g["md"])) if month else None
         if g["cy"]:
             return make_date(int(g["cy"]), int(g["cm"]), int(g["cd"]))
+        if g["sy"]:
+            a, b, year = int(g["sa"]), int(g["sb"]), short_year(int(g["sy"]))
+            if a > 12 or (b <= 12 and not _month_first(doc)):
+                return make_date(year, b, a)
+            return make_date(year, a, b)
+        if g["hy"]:
+            year = "".join(str(_HAN_VALUE[c]) for c in g["hy"])
+            month, day = han_number(g["hm"]), han_number(g["hd"])
+            return make_date(int(year), month, day) if month and day else None
         return None
 
     def applies(self, doc: Doc) -> bool:
-        if doc.digit_count < self.min_digits:
+        if doc.digit_count < self.min_digits and not (doc.has_han and "年" in doc.folded):
             return False
         lower = doc.lower
         return (
@@ -194,9 +234,15 @@ class DateOfBirthRecognizer(Recognizer):
             date = self.parse(m, doc)
             if date is None or (today - date).days < MIN_AGE_DAYS:
                 continue
-            birth = doc.find_word(lo, start, CONTEXT)
-            if birth == -1 and not self.context_after(doc, end):
-                continue
+            if m.group("sy"):
+                lo = max(lo, start - SHORT_YEAR_WINDOW)
+                birth = doc.find_word(lo, start, CONTEXT)
+                if birth == -1:
+                    continue
+            else:
+                birth = doc.find_word(lo, start, CONTEXT)
+                if birth == -1 and not self.context_after(doc, end):
+                    continue
             if doc.find_word(lo, start, EVENT_WORDS) > birth or _EVENT_AFTER.match(doc.lower, end):
                 continue  # "Born in the U.S.A. came out on June 4, 1984"
             score = self.context_score if not m.group("cy") else 0.8
