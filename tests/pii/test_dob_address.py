@@ -57,6 +57,17 @@ DOB = [
         "en",
         [("date_of_birth", "October 24, 1954")],
     ),
+    # a two-digit year only right after the birth word; the century that makes an adult
+    ("DOB: 10/24/54", "en", [("date_of_birth", "10/24/54")]),
+    ("née le 12/03/05 à Lyon", "fr", [("date_of_birth", "12/03/05")]),
+    ("geb. 12.03.85, Köln", "de", [("date_of_birth", "12.03.85")]),
+    ("born in Ohio, and the meeting is on 3/4/88", "en", []),  # too far from the word
+    ("born 3/4/25", "en", [("date_of_birth", "3/4/25")]),  # 1925: 2025 is too recent
+    # dates in Chinese numerals
+    ("出生日期：一九五四年十月二十四日", "zh", [("date_of_birth", "一九五四年十月二十四日")]),
+    ("生日是二〇〇一年三月五日", "zh", [("date_of_birth", "二〇〇一年三月五日")]),
+    ("会议于二〇二三年五月六日举行", "zh", []),
+    ("出生：一九五四年十三月二日", "zh", []),  # no 13th month
 ]
 
 ADDRESS = [
@@ -104,6 +115,17 @@ ADDRESS = [
         "Ringstraße 3, Hinterhaus, 2. OG links, 04109 Leipzig",
     ),
     ("Calle de Alcalá 45, 28014 Madrid", "es", "Calle de Alcalá 45, 28014 Madrid"),
+    (
+        "Vive en C. de Leonor Pardo 5 Piso 6 , Málaga, 25318.",
+        "es",
+        "C. de Leonor Pardo 5 Piso 6 , Málaga, 25318",
+    ),
+    # post office boxes and US military mail
+    ("PO Box 1234, Springfield, IL 62704", "en", "PO Box 1234, Springfield, IL 62704"),
+    ("his mailing address is P.O. Box 77", "en", "P.O. Box 77"),
+    ("PSC 1234, Box 5678\nAPO AE 09012", "en", "PSC 1234, Box 5678\nAPO AE 09012"),
+    ("Unit 2050 Box 4190, DPO AP 96522", "en", "Unit 2050 Box 4190, DPO AP 96522"),
+    ("USNS Comfort, FPO AA 34055", "en", "USNS Comfort, FPO AA 34055"),
 ]
 NOT_ADDRESS = [
     ("I moved to Paris last year.", "en"),
@@ -115,6 +137,8 @@ NOT_ADDRESS = [
     ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("La France et l'Allemagne.", "fr"),
+    ("Send donations to PO Box 12.", "en"),  # a box alone, no address context
+    ("The unit 3 box 4 was shipped", "en"),
 ]
 
 

@@ -312,3 +312,26 @@ class EnglishAddressRecognizer(AddressRecognizer):
     gate = re.compile(r"\d[a-z]?,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
     # Every match holds a street type after a space (case-sensitive, as in the pattern).
     folded_gate = re.compile(rf" (?:{trie_pattern(SUFFIXES + ABBREVIATIONS)})(?![A-Za-z])")
+
+
+# Post office boxes and US military mail: "PO Box 1234, Springfield, IL 62704",
+# "PSC 1234, Box 5678, APO AE 09012", "Unit 2050 Box 4190, DPO AP 96522", "USNS Comfort,
+# FPO AA 34055". A box without its town and postcode scores low unless address context.
+_MILITARY_POST = r"(?P<military>(?:APO|FPO|DPO) A[AEP] \d{5})"
+BOX_PATTERN = re.compile(
+    rf"(?<![\w-])(?:(?i:P\.? ?O\.? ?Box|Post Office Box|POB) \d{{1,6}}{_TAIL}"
+    rf"|(?:(?:PSC|CMR|Unit) \d{{1,5}},? Box \d{{1,5}}|(?:USNS|USNV|USS|USCGC)(?: {WORD}){{1,3}})"
+    rf"{_SEP}{_MILITARY_POST})(?![\w])"
+)
+
+
+class PostBoxAddressRecognizer(AddressRecognizer):
+    country = None
+    scheme = "address_en"
+    pattern = BOX_PATTERN
+    context = CONTEXT
+    base_score = 0.4
+    gate = re.compile(r"box \d|[adf]po a[aep] \d")
+
+    def full(self, m: re.Match[str]) -> bool:
+        return bool(m.group("tail") or m.group("military"))

@@ -8,7 +8,7 @@ from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
 from pipelines.pii.text import trie_pattern
 
 _TYPES = (
-    "calle|c/|avenida|avda\\.?|plaza|paseo|camino|carretera|ronda|vía|via|vial|pasaje|"
+    "calle|c/|c\\.|avenida|avda\\.?|plaza|paseo|camino|carretera|ronda|vía|via|vial|pasaje|"
     "travesía|travesia|glorieta|callejón|callejon|rambla|cuesta|urbanización|urbanizacion|"
     "alameda|pasadizo|cañada|acceso"
 )
@@ -19,7 +19,7 @@ _TOWN = rf"[{UP}][{UP}{LOW}'’.-]{{1,30}}(?: (?:de |del |la )?[{UP}][{UP}{LOW}'
 PATTERN = re.compile(
     rf"(?<![\w])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
     r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}){0,3}"
-    rf"(?P<tail>,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))?(?![\w])"
+    rf"(?P<tail> ?,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))?(?![\w])"
 )
 
 
