@@ -57,6 +57,11 @@ EMAIL = [
     ("use icon@2x.png for retina screens", []),  # a file name
     ("git clone git@github.com:acme/widgets.git", []),  # an SSH remote
     ("mail me at a.b@example.com: thanks", [("email", "a.b@example.com")]),
+    # written to dodge scrapers: bracketed "at" and "dot"
+    ("email: john (at) example (dot) com", [("email", "john (at) example (dot) com")]),
+    ("jane.doe[at]gmail.com", [("email", "jane.doe[at]gmail.com")]),
+    ("info(at)firma.de", []),  # a role mailbox
+    ("we met (at) the park. it was fun", []),
 ]
 
 CARD = [
@@ -104,3 +109,11 @@ def test_payment_card(text: str, expected: list[tuple[str, str]]) -> None:
 @pytest.mark.parametrize(("text", "expected"), IBAN)
 def test_iban(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans(text, "fr") == expected
+
+
+def test_obfuscated_email_fingerprint_is_the_plain_address() -> None:
+    """An address written "a (at) b (dot) com" has the value and fingerprint of "a@b.com"."""
+    plain = ENGINE.scan("mail: li.wei@example.com")[0]
+    hidden = ENGINE.scan("mail: Li.Wei [at] example [dot] com")[0]
+    assert hidden.value == plain.value == "li.wei@example.com"
+    assert hidden.fingerprint == plain.fingerprint

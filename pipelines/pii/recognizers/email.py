@@ -99,3 +99,32 @@ class EmailRecognizer(RegexRecognizer):
             if cand.details.get("role"):
                 cand.score = 0.4
             yield cand
+
+
+# Addresses written to dodge scrapers: "jane.doe [at] example [dot] com", "jane(at)example.org".
+# Only bracketed "at"/"dot" (a bare " at " is ordinary English).
+_AT = r" ?(?:\[at\]|\(at\)|\{at\}|<at>|\[@\]|\(@\)) ?"
+_DOT = r"(?:\.| ?(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\)) ?)"
+OBFUSCATED_PATTERN = re.compile(
+    rf"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}}){_AT}"
+    rf"(?P<domain>[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9-]{{1,63}}){{0,5}}"
+    rf"{_DOT}[A-Za-z]{{2,24}})(?![A-Za-z0-9-])",
+    re.IGNORECASE,
+)
+_DOT_WORD = re.compile(_DOT, re.IGNORECASE)
+
+
+class ObfuscatedEmailRecognizer(EmailRecognizer):
+    pattern = OBFUSCATED_PATTERN
+    base_score = 0.85
+    folded_gate = re.compile(r"[\[({<](?:at|AT|At|@)[\])}>]")
+
+    def applies(self, doc) -> bool:  # type: ignore[no-untyped-def]
+        return RegexRecognizer.applies(self, doc)
+
+    def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
+        local = match.group("local").lower()
+        domain = _DOT_WORD.sub(".", match.group("domain")).lower()
+        if ".." in local or domain.rsplit(".", 1)[1] in FILE_EXTENSIONS:
+            return None
+        return f"{local}@{domain}", ({"role": True} if local in ROLE_MAILBOXES else {})
