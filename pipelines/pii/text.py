@@ -16,21 +16,25 @@ from typing import Any
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20, 0x2009: 0x20})
-for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC, 0xFE63):
+for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63):
     _FOLD[_cp] = 0x2D  # dashes -> "-"
 _FOLD[0x3002] = 0x2E  # ideographic full stop -> "." only inside numbers matters, harmless
 _FOLD[0x00B7] = 0x2E  # middle dot
 del _FOLD[0xFF5E]  # keep the full-width tilde (used as "to" in ranges)
 
 
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "ー]")
+# The katakana long-vowel mark is a dash only next to a digit (０９０ー１２３４ー５６７８);
+# inside a word (マイナンバー) it stays.
+_CHOON_DASH = re.compile(r"(?<=\d)ー|ー(?=\d)")
 
 
 def fold(text: str) -> str:
     """Width-fold ``text`` without changing its length."""
     if text.isascii() or _FOLDABLE.search(text) is None:
         return text  # nothing to fold (str.translate costs a dict lookup per character)
-    return text.translate(_FOLD)
+    folded = text.translate(_FOLD)
+    return _CHOON_DASH.sub("-", folded) if "ー" in folded else folded
 
 
 def _lower_same_length(text: str) -> str:

@@ -59,7 +59,7 @@ def _area_known(code: str) -> bool:
 def decode(compact: str) -> dict[str, Any] | None:
     """Details of a valid 18- or 15-digit number, else ``None``."""
     province = PROVINCES.get(compact[:2])
-    if province is None or compact[2:6] == "0000":
+    if province is None:
         return None
     if len(compact) == 18:
         birth = make_date(int(compact[6:10]), int(compact[10:12]), int(compact[12:14]))

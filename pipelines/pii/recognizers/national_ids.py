@@ -44,7 +44,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("br_cpf", "BR", "br.cpf", r"\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11}", ("cpf", "cadastro de pessoas")),
     Scheme("mx_curp", "MX", "mx.curp", r"[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d", ("curp",), 0.85),
     Scheme("es_dni", "ES", "es.dni", r"\d{8}(?:-?[A-Za-z]| [A-Z])", ("dni", "documento nacional", "nif"), 0.6),
-    Scheme("es_nie", "ES", "es.nie", r"[XYZ]-?\d{7}-?[A-Za-z]", ("nie", "extranjero"), 0.7),
+    Scheme("es_nie", "ES", "es.nie", r"[XYZxyz]-?\d{7}-?[A-Za-z]", ("nie", "extranjero"), 0.7),
     Scheme("it_codice_fiscale", "IT", "it.codicefiscale", r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]", ("codice fiscale", "cf", "c.f."), 0.85),
     Scheme("de_steuer_id", "DE", "de.idnr", r"\d{2} ?\d{3} ?\d{3} ?\d{3}", ("steuer-id", "steueridentifikationsnummer", "steuer-identifikationsnummer", "identifikationsnummer", "steuerliche identifikationsnummer", "idnr", "tax id")),
     Scheme("nl_bsn", "NL", "nl.bsn", r"\d{4}\.?\d{2}\.?\d{3}|\d{9}", ("bsn", "burgerservicenummer", "sofinummer")),
@@ -53,7 +53,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("dk_cpr", "DK", "dk.cpr", r"\d{6}-\d{4}", ("cpr", "personnummer")),
     Scheme("no_fodselsnummer", "NO", "no.fodselsnummer", r"\d{6} ?\d{5}", ("fødselsnummer", "fodselsnummer", "personnummer")),
     Scheme("fi_hetu", "FI", "fi.hetu", r"\d{6}[-+A]\d{3}[0-9A-Y]", ("henkilötunnus", "hetu", "personbeteckning"), 0.7),
-    Scheme("be_nn", "BE", "be.nn", r"\d{2}\.?\d{2}\.?\d{2}-?\d{3}\.?\d{2}", ("rijksregisternummer", "numéro national", "registre national", "national number")),
+    Scheme("be_nn", "BE", "be.nn", r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}", ("rijksregisternummer", "numéro national", "registre national", "national number")),
     Scheme("bg_egn", "BG", "bg.egn", r"\d{10}", ("егн", "egn")),
     Scheme("ch_ssn", "CH", "ch.ssn", r"756\.?\d{4}\.?\d{4}\.?\d{2}", ("ahv", "avs", "ssn", "sozialversicherungsnummer"), 0.7),
     Scheme("cz_rc", "CZ", "cz.rc", r"\d{6}/?\d{3,4}", ("rodné číslo", "rodne cislo", "rč")),
@@ -66,13 +66,29 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("pt_cc", "PT", "pt.cc", r"\d{8} ?\d ?[A-Z]{2}\d", ("cartão de cidadão", "cartao de cidadao", "cc"), 0.6),
     Scheme("za_idnr", "ZA", "za.idnr", r"\d{13}", ("south african id", "id number", "identity number")),
     Scheme("tr_tckimlik", "TR", "tr.tckimlik", r"[1-9]\d{10}", ("tc kimlik", "kimlik no", "t.c.")),
-    Scheme("il_idnr", "IL", "il.idnr", r"\d{9}", ("teudat zehut", "תעודת זהות", "israeli id")),
+    Scheme("il_idnr", "IL", "il.idnr", r"\d{9}|\d{5,8}-\d", ("teudat zehut", "תעודת זהות", "israeli id")),
     Scheme("my_nric", "MY", "my.nric", r"\d{6}-\d{2}-\d{4}", ("nric", "mykad", "kad pengenalan"), 0.6),
     Scheme("th_pin", "TH", "th.pin", r"\d{13}|\d-\d{4}-\d{5}-\d{2}-\d", ("เลขประจำตัวประชาชน", "thai id")),
     Scheme("ca_sin", "CA", "ca.sin", r"\d{3}[ -]\d{3}[ -]\d{3}|\d{9}", ("sin", "social insurance", "nas", "assurance sociale")),
     Scheme("gr_amka", "GR", "gr.amka", r"\d{11}", ("amka", "αμκα")),
     Scheme("cl_rut", "CL", "cl.rut", r"\d{1,2}\.\d{3}\.\d{3}-[0-9Kk]", ("rut", "run"), 0.6),
+    Scheme("cl_rut", "CL", "cl.rut", r"\d{7,8}-[0-9Kk]", ("rut", "run")),
     Scheme("ar_dni", "AR", "ar.dni", r"\d{2}\.\d{3}\.\d{3}", ("dni",)),
+    Scheme("ar_cuit", "AR", "ar.cuit", r"2[0347]-?\d{8}-?\d", ("cuit", "cuil")),
+    Scheme("hr_oib", "HR", "hr.oib", r"\d{11}", ("oib", "osobni identifikacijski broj")),
+    Scheme("ua_rntrc", "UA", "ua.rntrc", r"\d{10}", ("рнокпп", "іпн", "ідентифікаційний код", "идентификационный код", "инн", "rntrc")),
+    Scheme("lv_personas_kods", "LV", "lv.pvn", r"[0-3]\d{5}-?\d{5}", ("personas kods", "personal code")),
+    Scheme("gb_nhs", "GB", "gb.nhs", r"\d{3}[ -]?\d{3}[ -]?\d{4}", ("nhs number", "nhs no", "nhs")),
+    Scheme("us_itin", "US", "us.itin", r"9\d{2}-?\d{2}-?\d{4}", ("itin", "individual taxpayer")),
+    Scheme("fr_nif", "FR", "fr.nif", r"[0-3]\d ?\d{2} ?\d{3} ?\d{3} ?\d{3}", ("numéro fiscal", "numero fiscal", "numéro spi", "identifiant fiscal", "nif")),
+    Scheme("au_tfn", "AU", "au.tfn", r"\d{3} ?\d{3} ?\d{2,3}", ("tfn", "tax file number")),
+    Scheme("id_nik", "ID", "id.nik", r"\d{16}", ("nik", "nomor induk kependudukan", "ktp")),
+    Scheme("in_pan", "IN", "in_.pan", r"[A-Z]{3}P[A-Z]\d{4}[A-Z]", ("pan", "permanent account number")),
+    Scheme("ec_ci", "EC", "ec.ci", r"\d{9}-?\d", ("cédula", "cedula")),
+    Scheme("do_cedula", "DO", "do.cedula", r"\d{3}-\d{7}-\d|\d{11}", ("cédula", "cedula")),
+    Scheme("at_vnr", "AT", "at.vnr", r"\d{4} ?\d{6}", ("sozialversicherungsnummer", "versicherungsnummer", "svnr", "sv-nummer")),
+    Scheme("pt_nif", "PT", "pt.nif", r"[123]\d{8}", ("nif", "contribuinte")),
+    Scheme("nz_ird", "NZ", "nz.ird", r"\d{2,3}-?\d{3}-?\d{3}", ("ird number", "ird no", "inland revenue")),
 )  # fmt: skip
 
 
@@ -123,7 +139,7 @@ class StdnumIdRecognizer(Recognizer):
         self.context = (*spec.context, *ID_WORDS)  # type: ignore[misc]
         self.module = importlib.import_module(f"stdnum.{spec.module}")
         self.regex = re.compile(f"{_B}(?:{spec.pattern}){_E}")
-        self.min_digits = 7  # type: ignore[misc]
+        self.min_digits = 4  # type: ignore[misc]
         self.words = frozenset(self.context)
         self.min_run = min_digit_run(self.regex.pattern)
 
@@ -184,7 +200,7 @@ class StdnumIdsRecognizer(Recognizer):
 
     kind = "national_id"
     scheme = "national_id"
-    min_digits = 7
+    min_digits = 4  # the fewest digits of a row: Indian PAN (ABCPE1234F)
 
     def __init__(self, schemes: tuple[Scheme, ...] = SCHEMES) -> None:
         self.rows = [StdnumIdRecognizer(s) for s in schemes]
