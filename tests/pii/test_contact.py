@@ -9,8 +9,12 @@ from pipelines.pii import Engine
 ENGINE = Engine(b"test-key")
 
 
-def spans(text: str, hints: str | None = None) -> list[tuple[str, str]]:
-    return [(f.kind, text[f.start : f.end]) for f in ENGINE.scan(text, hints=hints)]
+def spans(text: str, hints: str | None = None, kind: str | None = None) -> list[tuple[str, str]]:
+    return [
+        (f.kind, text[f.start : f.end])
+        for f in ENGINE.scan(text, hints=hints)
+        if kind is None or f.kind == kind
+    ]
 
 
 PHONE = [
@@ -117,3 +121,40 @@ def test_obfuscated_email_fingerprint_is_the_plain_address() -> None:
     hidden = ENGINE.scan("mail: Li.Wei [at] example [dot] com")[0]
     assert hidden.value == plain.value == "li.wei@example.com"
     assert hidden.fingerprint == plain.fingerprint
+
+
+NOT_PHONE = [
+    ("Lottozahlen: 04 21 26 33 34 41 + 08", "de"),  # a draw: six groups of two digits
+    ("双色球开奖：04 11 13 32 36 39 + 13", "zh"),
+    ("Tel: 35 / 22 / 83 / 75 / 92", "fr"),  # a spaced separator, twice
+    ("Position -39.420961, -22.535184", "zh"),  # a coordinate, a negative number
+    ("Budget: 635.089.361 €", "es"),  # an amount
+    ("tel 185.9 87.9 274.6", "en"),  # decimals
+    ("2024-08-31 – 11", "en"),  # a date with more numbers after it
+    ("build WPAI.807431.269", "en"),  # glued to a word by a dot
+    ("Artikelnummer 0690692668", "de"),
+    ("Remboursement réf 0979067845", "fr"),
+]
+
+
+@pytest.mark.parametrize(("text", "hints"), NOT_PHONE)
+def test_not_a_phone_number(text: str, hints: str) -> None:
+    assert spans(text, hints, "phone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
+        ("Tel 06 12 34 56 78", "fr", "06 12 34 56 78"),  # five pairs: a French number
+        ("+33 6 12 34 56 78", "fr", "+33 6 12 34 56 78"),
+        ("text 6316425339", "en", "6316425339"),  # "text" is a phone word
+        ("Tel.-Nr. 030 1234567", "de", "030 1234567"),
+    ],
+)
+def test_phone_next_to_the_new_rules(text: str, hints: str, expected: str) -> None:
+    assert spans(text, hints, "phone") == [("phone", expected)]
+
+
+def test_phone_digits_of_an_email_are_the_email() -> None:
+    text = "联系97194458@qq.com"
+    assert spans(text, "zh") == [("email", "97194458@qq.com")]

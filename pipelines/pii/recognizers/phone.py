@@ -41,10 +41,11 @@ sre_parse = _sre_parser.parse
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 # (The leading look-ahead states what every match starts with, so the scan skips faster.)
+# Not glued to a word by a dot (WPAI.807431.269) nor to an e-mail's "@" (97194458@qq.com).
 _CANDIDATE = re.compile(
-    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
+    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])(?<![A-Za-z]\.)"
     r"(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
-    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z])(?![ .\-/]?\d)"
+    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@])(?![ .\-/]?\d)"
 )
 _NON_DIGIT = re.compile(r"\D")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
@@ -55,6 +56,16 @@ _IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?
 _DECIMAL = re.compile(r"\d+\.\d{1,2}")
 # Thousands grouping of a count: 15 280 387 414, 3,312,256,204 (never a phone layout).
 _THOUSANDS = re.compile(r"\d{1,2}(?:([ .,])\d{3})(?:\1\d{3})+")
+# A draw, a score list or a table row: six or more groups of one or two digits
+# (04 21 26 33 34 41 + 08), or a spaced separator used twice (35 / 22 / 83). A French
+# number has five pairs; with its country code it starts with "+" and is not checked.
+_SHORT_GROUPS = re.compile(r"\d{1,2}(?:[ .\-/()]{1,3}\d{1,2}){5,}")
+_SPACED_SEPARATORS = re.compile(r"\d [-/.] \d.* [-/.] \d")
+# Decimals: a list of them (185.9 87.9 274.6), a coordinate (39.420961).
+_DECIMAL_LIST = re.compile(r"\d\.\d(?: |$)")
+_COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
+_ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
+_MONEY = "€$£¥%°"
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
 # number; without a phone word it is reported only in the shapes people write phone numbers
 # unbroken: a Chinese mobile, or a national number with its trunk prefix (0655434103).
@@ -68,6 +79,10 @@ CONTEXT = (
     "cell",
     "call",
     "text me",
+    "text",
+    "txt",
+    "sms",
+    "短信",
     "whatsapp",
     "signal",
     "telegram",
@@ -185,6 +200,24 @@ def may_hold_number(digits: str, region: str) -> bool:
     return plausible(digits, region)
 
 
+def not_a_phone_number(text: str, start: int, end: int) -> bool:
+    """Shapes that libphonenumber may accept but people do not write a phone number in: a
+    draw or score list, decimals and coordinates, a date with more numbers after it, an
+    amount (a currency or unit sign next to it), a negative number."""
+    raw = text[start:end]
+    if not raw.startswith(("+", "00")) and (
+        _SHORT_GROUPS.fullmatch(raw) or _SPACED_SEPARATORS.search(raw)
+    ):
+        return True
+    if _DECIMAL_LIST.search(raw) or _COORDINATE.fullmatch(raw) or _ISO_DATE_START.match(raw):
+        return True
+    before = text[start - 1] if start else ""
+    after = text[end : end + 2].lstrip()[:1]
+    if (before and before in _MONEY) or (after and after in _MONEY):
+        return True
+    return before == "-" and (start < 2 or not text[start - 2].isalnum())
+
+
 def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
     """A national number must carry the trunk prefix its country dials (``02 ...`` in France,
     ``030 ...`` in Germany); ``286 594 491`` is a share count, not a French phone number."""
@@ -294,6 +327,8 @@ class PhoneRecognizer(Recognizer):
             if _DATE_LIKE.fullmatch(raw.strip()) or _DATE_TIME.match(raw):
                 continue
             if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
+                continue
+            if not_a_phone_number(text, m.start(), m.end()):
                 continue
             base = None
             if raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw):
