@@ -75,6 +75,10 @@ OTHER_IDS = [
     ("E12345678", []),  # passports need context
     ("Reisepass-Nr. JKN32WX9P", [("de_passport", "JKN32WX9P")]),  # few digits in the post
     ("Pasaporte: AFC743404", [("passport", "AFC743404")]),
+    ("Pass: C4J0LG7R9", [("de_passport", "C4J0LG7R9")]),  # a field label
+    ("Reisepassnummer: JZF1Z7K2F", [("de_passport", "JZF1Z7K2F")]),
+    ("boarding pass 123456789", []),
+    ("passport and HKID I722047(7)", [("hk_hkid", "I722047(7)")]),
 ]
 
 

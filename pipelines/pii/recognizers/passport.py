@@ -19,8 +19,10 @@ PATTERN = re.compile(
     r"|(?P<fr>\d{2}[A-Z]{2}\d{5})"  # France: 12AB34567
     r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
     r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{9})"  # US, UK (9 digits), Spain (AAA123456), others
-    r")(?![0-9A-Za-z])"
+    r")(?![0-9A-Za-z])(?!\([0-9A-Z]\))"  # not a Hong Kong ID: A123456(7)
 )
+# The national part of an international phone number (+34 803605216).
+_DIALLING_CODE_BEFORE = re.compile(r"\+\d{1,3}[ -]?$")
 CONTEXT = (
     "passport",
     "护照",
@@ -28,7 +30,13 @@ CONTEXT = (
     "passeport",
     "reisepass",
     "pass-nr",
+    "passnr",
+    "pass nr",
+    "pass no",
+    "pass:",
+    "pass -",
     "passnummer",
+    "reisepassnummer",
     "pasaporte",
     "passaporto",
     "旅券",
@@ -52,7 +60,10 @@ class PassportRecognizer(Recognizer):
         return _CONTEXT_ANYWHERE.search(doc.lower) is not None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
-        for m in PATTERN.finditer(doc.folded):
+        text = doc.folded
+        for m in PATTERN.finditer(text):
+            if _DIALLING_CODE_BEFORE.search(text, max(0, m.start() - 5), m.start()):
+                continue
             cand = self.candidate(doc, m.start(), m.end(), m.group().upper())
             if cand.score < 0.5:
                 continue
