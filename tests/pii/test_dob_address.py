@@ -68,6 +68,17 @@ DOB = [
     ("生日是二〇〇一年三月五日", "zh", [("date_of_birth", "二〇〇一年三月五日")]),
     ("会议于二〇二三年五月六日举行", "zh", []),
     ("出生：一九五四年十三月二日", "zh", []),  # no 13th month
+    # abbreviations of the birth word and of months
+    ("DDN 15 mars 1971", "fr", [("date_of_birth", "15 mars 1971")]),
+    ("b. 7/22/2002", "en", [("date_of_birth", "7/22/2002")]),
+    ("nacida el 21 dic. 1951", "es", [("date_of_birth", "21 dic. 1951")]),
+    # the birth word in another sentence; a death, a deadline, a format example
+    ("Never post your date of birth online. Deadline is 03/28/2018", "en", []),
+    ("不要在网上晒出生日期！ 截止日期1992年6月19日", "zh", []),
+    ("Né à St. Louis le 3/4/1990", "fr", [("date_of_birth", "3/4/1990")]),  # an abbreviation
+    ("born 1950, died 3 March 2020", "en", []),
+    ("Date de naissance au format JJ/MM/AAAA (ex. : 31/01/1990)", "fr", []),
+    ("Frida Kahlo nació el 6 de julio de 1907", "es", []),  # older than anyone alive
 ]
 
 ADDRESS = [

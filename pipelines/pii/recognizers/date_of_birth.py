@@ -37,6 +37,8 @@ MONTHS = {
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
     "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
     "diciembre": 12,
+    # abbreviations (Spanish, French, German)
+    "ene": 1, "abr": 4, "ago": 8, "dic": 12, "janv": 1, "fév": 2, "fev": 2, "mär": 3, "mrz": 3,
 }  # fmt: skip
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
@@ -89,6 +91,8 @@ CONTEXT = (
     "birthdate",
     "nac.",
     "fecha nac",
+    "ddn",
+    "b.",
 )
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
@@ -133,7 +137,44 @@ EVENT_WORDS = (
     "首映",
     "出版",
     "创立",
+    # a death, a deadline: a date of something else
+    "died",
+    "deceased",
+    "passed away",
+    "deadline",
+    "décédé",
+    "décédée",
+    "mort le",
+    "morte le",
+    "gestorben",
+    "verstorben",
+    "falleció",
+    "murió",
+    "去世",
+    "逝世",
+    "截止",
+    # an example of the date format
+    "e.g.",
+    "for example",
+    "format",
+    "ex.",
+    "exemple",
+    "z. b.",
+    "z.b.",
+    "beispiel",
+    "por ejemplo",
+    "例如",
+    "比如",
+    "mm/dd/yyyy",
+    "dd/mm/yyyy",
+    "jj/mm/aaaa",
+    "tt.mm.jjjj",
 )
+# A sentence ends between the birth word and the date: the word belongs to another one.
+# (Not the dot of an abbreviation: St., Dr., b.)
+_SENTENCE_END = re.compile(r"(?:(?<![A-Z][a-z])(?<![\s.][A-Za-z])\.|[!?])(?:\s|$)|[。！？]")
+# Older than anyone alive: a historical figure's birth date, not a leak.
+MAX_AGE_DAYS = 115 * 366
 _EVENT_AFTER = re.compile(r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立)")
 # A birth word next to a recent date is mostly about something else (a film release, a
 # company's "birthday", birth statistics): dates of birth less than 3 years back are left out.
@@ -232,7 +273,7 @@ class DateOfBirthRecognizer(Recognizer):
             lo = max(prev_end, start - WINDOW)
             prev_end = end
             date = self.parse(m, doc)
-            if date is None or (today - date).days < MIN_AGE_DAYS:
+            if date is None or not MIN_AGE_DAYS <= (today - date).days <= MAX_AGE_DAYS:
                 continue
             if m.group("sy"):
                 lo = max(lo, start - SHORT_YEAR_WINDOW)
@@ -245,6 +286,8 @@ class DateOfBirthRecognizer(Recognizer):
                     continue
             if doc.find_word(lo, start, EVENT_WORDS) > birth or _EVENT_AFTER.match(doc.lower, end):
                 continue  # "Born in the U.S.A. came out on June 4, 1984"
+            if birth != -1 and _SENTENCE_END.search(doc.folded, lo + birth, start):
+                continue  # "never post your date of birth online. Deadline: 03/28/2018"
             score = self.context_score if not m.group("cy") else 0.8
             yield Candidate(
                 kind=self.kind,
