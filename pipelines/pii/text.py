@@ -60,6 +60,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 _DIGIT_RUN = re.compile(r"\d+")
+_FIELD_SEPARATOR = re.compile(r"[\n|;；]| / ")
 
 MAX_GROUPS = 7
 MIN_SPAN = 8
@@ -291,6 +292,21 @@ class Doc:
                 return end - lo
             i -= 1
         return -1
+
+    def field_window(self, start: int, size: int) -> int:
+        """``size``, or less so that the window before ``start`` stays inside its field: in
+        ``Tel: 555 0101 | ID: 039-10-7359`` (or one field a line) the phone word belongs to
+        the field before. A field ends at a line break, ``|``, ``;`` or `` / ``, but only
+        if the candidate's own field has a label (text before it); a label on the line
+        above (``Tel:\n0612345678``) still counts."""
+        text = self.folded
+        lo = max(0, start - size)
+        cut = -1
+        for m in _FIELD_SEPARATOR.finditer(text, lo, start):
+            cut = m.end()
+        if cut == -1 or text[cut:start].isspace() or cut == start:
+            return size
+        return start - cut
 
     def word_before(self, start: int, size: int, words: tuple[str, ...]) -> int:
         """``find_word(self.window_before(start, size), words)``."""

@@ -75,6 +75,10 @@ CARD = [
     ("amex 378282246310005", [("payment_card", "378282246310005")]),
     ("card 4111 1111 1111 1112", []),  # Luhn fails
     ("order 4111111111111111", []),
+    ("银行卡：622181 5095692252183", [("payment_card", "622181 5095692252183")]),  # 6+13
+    ("银行卡：3757-6528-6684-316", [("payment_card", "3757-6528-6684-316")]),  # 4-4-4-3
+    ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
+    ("use the sandbox card 4242 4242 4242 4242 to try it", []),
     ("工资卡 6217664297855422740 农行的", [("payment_card", "6217664297855422740")]),
 ]
 
@@ -158,3 +162,24 @@ def test_phone_next_to_the_new_rules(text: str, hints: str, expected: str) -> No
 def test_phone_digits_of_an_email_are_the_email() -> None:
     text = "联系97194458@qq.com"
     assert spans(text, "zh") == [("email", "97194458@qq.com")]
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
+        # the phone word labels the field before: the ID keeps its own score
+        (
+            "Tel:5218386994\nID:039-10-7359",
+            "en-US",
+            [("phone", "5218386994"), ("national_id", "039-10-7359")],
+        ),
+        (
+            "Tel: (900)509-0069 / SSN: 630-66-1430",
+            "en-US",
+            [("phone", "(900)509-0069"), ("national_id", "630-66-1430")],
+        ),
+        ("Tel:\n0612345678", "fr", [("phone", "0612345678")]),  # the label on the line above
+    ],
+)
+def test_context_stays_in_its_field(text: str, hints: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text, hints) == expected

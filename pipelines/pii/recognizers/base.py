@@ -171,10 +171,11 @@ class Recognizer:
         base = self.base_score if base is None else base
         with_context = self.context_score if with_context is None else with_context
         words = self.context_words()
-        pos = doc.word_before(start, CONTEXT_BEFORE, words)
+        size = doc.field_window(start, CONTEXT_BEFORE)
+        pos = doc.word_before(start, size, words)
         if pos == -1 and doc.word_after(end, CONTEXT_AFTER, words) != -1:
-            pos = start - max(0, start - CONTEXT_BEFORE)  # the length of the window before
-        neg = doc.word_before(start, CONTEXT_BEFORE, self.negative) if self.negative else -1
+            pos = start - max(0, start - size)  # the length of the window before
+        neg = doc.word_before(start, size, self.negative) if self.negative else -1
         score = with_context if pos != -1 else base
         if neg != -1 and neg > pos:
             score -= NEGATIVE_PENALTY

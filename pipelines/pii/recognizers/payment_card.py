@@ -1,7 +1,7 @@
 """Payment card numbers: Luhn (python-stdnum) plus a known issuer prefix.
 
-16 digits (contiguous or in 4-digit groups) and the Amex/Diners groupings are reported on
-their own; other lengths only with context.
+16 digits (contiguous or in 4-digit groups) and the Amex/Diners/UnionPay groupings are
+reported on their own; other lengths only with context.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ from typing import Any
 from stdnum import luhn
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import NumericIdRecognizer
+from pipelines.pii.recognizers.base import CONTEXT_BEFORE, NumericIdRecognizer
 from pipelines.pii.text import Doc
 
-_GROUPED = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5}")
+# Groups of four (the last one shorter: 4-4-4-3), Amex/Diners 4-6-5 and 4-6-4, and the
+# 6+13 of 19-digit UnionPay cards.
+_GROUPED = re.compile(
+    r"\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5}|\d{6}[ -]\d{13}"
+)
 
 CONTEXT = (
     "card",
@@ -44,8 +48,26 @@ CONTEXT = (
     "carte de crédit",
     "kreditkarte",
     "karte",
+    "kartennummer",
+    "karten-nr",
+    "kartennr",
+    "numéro de carte",
+    "número de tarjeta",
     "tarjeta",
 )
+
+# Words of tutorials and form examples ("use the sandbox card 4242 4242 4242 4242"): they
+# lower the score even when a card word is nearer.
+EXAMPLE_WORDS = (
+    "test card",
+    "testing",
+    "sandbox",
+    "for example",
+    "e.g.",
+    "dummy card",
+    "sample card",
+)
+EXAMPLE_SCORE = 0.3
 
 
 def brand(number: str) -> str | None:
@@ -101,4 +123,7 @@ class PaymentCardRecognizer(NumericIdRecognizer):
             if not luhn.is_valid(compact):
                 continue
             details = {"brand": card_brand}
-            yield self.candidate(doc, span.start, span.end, compact, details, base=base)
+            cand = self.candidate(doc, span.start, span.end, compact, details, base=base)
+            if doc.word_before(span.start, CONTEXT_BEFORE, EXAMPLE_WORDS) != -1:
+                cand.score = min(cand.score, EXAMPLE_SCORE)
+            yield cand
