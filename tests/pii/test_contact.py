@@ -183,3 +183,24 @@ def test_phone_digits_of_an_email_are_the_email() -> None:
 )
 def test_context_stays_in_its_field(text: str, hints: str, expected: list[tuple[str, str]]) -> None:
     assert spans(text, hints) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
+        # a number that needs context (an OIB, a CPF) does not hide a phone number whose
+        # phone word is nearer; a labelled one does
+        ("ID number and phone 15816289099", "zh", [("phone", "15816289099")]),
+        ("身份证号码 电话：18006748640", "zh", [("phone", "18006748640")]),
+        (
+            "passport number 807175512; call him at (678) 394-8420",
+            "en-US",
+            [("passport", "807175512"), ("phone", "(678) 394-8420")],
+        ),
+        ("PESEL: 44051401359", "pl", [("national_id", "44051401359")]),
+    ],
+)
+def test_nearest_label_decides_the_kind(
+    text: str, hints: str, expected: list[tuple[str, str]]
+) -> None:
+    assert spans(text, hints) == expected

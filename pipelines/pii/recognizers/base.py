@@ -115,6 +115,10 @@ CLAIMING_KINDS = frozenset({"national_id", "payment_card", "iban", "passport"})
 URL_PENALTY = 0.6
 CONTEXT_BEFORE = 40
 CONTEXT_AFTER = 12
+# What may stand between a context word and the number it labels ("passport number: ").
+_LABEL_TAIL = re.compile(
+    r"[\s:：#.\-]{0,3}(?:number|no\.?|nr\.?|n°|num[eé]ro|número|nummer|号码|號碼|号|番号)?[\s:：#.\-]{0,3}"
+)
 
 # A letter next to a digit: needed by every ID that starts with letters (IBAN, HKID, ...).
 UPPER_DIGIT = re.compile(r"[A-Z]\d")
@@ -183,6 +187,17 @@ class Recognizer:
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)
 
+    def labelled(self, doc: Doc, start: int) -> bool:
+        """Whether one of the context words labels the candidate (``PESEL: 4405...``,
+        ``passport #6901...``). A number that needs context claims its span only then: in
+        ``ID number and phone 15816289099`` the phone word is nearer."""
+        size = doc.field_window(start, CONTEXT_BEFORE)
+        pos = doc.word_before(start, size, self.context_words())
+        if pos == -1:
+            return False
+        word_end = max(0, start - size) + pos
+        return _LABEL_TAIL.fullmatch(doc.lower, word_end, start) is not None
+
     def hopeless(
         self, doc: Doc, start: int, end: int, base: float, with_context: float | None = None
     ) -> bool:
@@ -206,7 +221,9 @@ class Recognizer:
         score = self.score(doc, start, end, base, with_context)
         if bonus and score > 0:
             score = round(max(0.0, min(1.0, score + bonus)), 3)
-        if score >= CLAIM_SCORE and self.kind in CLAIMING_KINDS:
+        if score >= CLAIM_SCORE and self.kind in CLAIMING_KINDS and (
+            (self.base_score if base is None else base) >= 0.5 or self.labelled(doc, start)
+        ):
             doc.claim(start, end)
         return Candidate(
             kind=self.kind,
