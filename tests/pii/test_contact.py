@@ -66,6 +66,9 @@ EMAIL = [
     ("jane.doe[at]gmail.com", [("email", "jane.doe[at]gmail.com")]),
     ("info(at)firma.de", []),  # a role mailbox
     ("we met (at) the park. it was fun", []),
+    ("écrivez à robert.valdez at orange dot fr", [("email", "robert.valdez at orange dot fr")]),
+    ("Email: s.barnett AT yahoo DOT co DOT uk", [("email", "s.barnett AT yahoo DOT co DOT uk")]),
+    ("find us at example.com for more", []),  # a bare "at" needs a spelled "dot" too
 ]
 
 CARD = [

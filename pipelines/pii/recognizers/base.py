@@ -221,8 +221,10 @@ class Recognizer:
         score = self.score(doc, start, end, base, with_context)
         if bonus and score > 0:
             score = round(max(0.0, min(1.0, score + bonus)), 3)
-        if score >= CLAIM_SCORE and self.kind in CLAIMING_KINDS and (
-            (self.base_score if base is None else base) >= 0.5 or self.labelled(doc, start)
+        if (
+            score >= CLAIM_SCORE
+            and self.kind in CLAIMING_KINDS
+            and ((self.base_score if base is None else base) >= 0.5 or self.labelled(doc, start))
         ):
             doc.claim(start, end)
         return Candidate(

@@ -101,30 +101,34 @@ class EmailRecognizer(RegexRecognizer):
             yield cand
 
 
-# Addresses written to dodge scrapers: "jane.doe [at] example [dot] com", "jane(at)example.org".
-# Only bracketed "at"/"dot" (a bare " at " is ordinary English).
+# Addresses written to dodge scrapers: "jane.doe [at] example [dot] com", "jane(at)example.org",
+# "jane.doe at example dot com". A bare " at " counts only with " dot " in the domain too
+# ("find us at example.com" is ordinary English).
 _AT = r" ?(?:\[at\]|\(at\)|\{at\}|<at>|\[@\]|\(@\)) ?"
 _DOT = r"(?:\.| ?(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\)) ?)"
+_LOCAL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 OBFUSCATED_PATTERN = re.compile(
-    rf"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}}){_AT}"
-    rf"(?P<domain>[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9-]{{1,63}}){{0,5}}"
-    rf"{_DOT}[A-Za-z]{{2,24}})(?![A-Za-z0-9-])",
+    rf"(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}}{_DOT}[A-Za-z]{{2,24}})"
+    rf"(?![A-Za-z0-9-])"
+    rf"|(?P<slocal>{_LOCAL}) at (?P<sdomain>{_LABEL}(?: dot {_LABEL}){{0,4}} dot [A-Za-z]{{2,24}})"
+    rf"(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
-_DOT_WORD = re.compile(_DOT, re.IGNORECASE)
+_DOT_WORD = re.compile(rf"{_DOT}| dot ", re.IGNORECASE)
 
 
 class ObfuscatedEmailRecognizer(EmailRecognizer):
     pattern = OBFUSCATED_PATTERN
     base_score = 0.85
-    folded_gate = re.compile(r"[\[({<](?:at|AT|At|@)[\])}>]")
+    folded_gate = re.compile(r"[\[({<](?:at|AT|At|@)[\])}>]| (?:dot|DOT|Dot) ")
 
     def applies(self, doc) -> bool:  # type: ignore[no-untyped-def]
         return RegexRecognizer.applies(self, doc)
 
     def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
-        local = match.group("local").lower()
-        domain = _DOT_WORD.sub(".", match.group("domain")).lower()
+        local = (match.group("local") or match.group("slocal")).lower()
+        domain = _DOT_WORD.sub(".", match.group("domain") or match.group("sdomain")).lower()
         if ".." in local or domain.rsplit(".", 1)[1] in FILE_EXTENSIONS:
             return None
         return f"{local}@{domain}", ({"role": True} if local in ROLE_MAILBOXES else {})
