@@ -131,6 +131,41 @@ ADDRESS = [
         "es",
         "C. de Leonor Pardo 5 Piso 6 , Málaga, 25318",
     ),
+    # a town without its postcode, up to punctuation or a lower-case word
+    (
+        "lives at Flat 17, 4 Naylor Green, South Norman.",
+        "en-GB",
+        "Flat 17, 4 Naylor Green, South Norman",
+    ),
+    (
+        "send it to 7358 Madison Course Apt. 452, Rachelchester thx",
+        "en",
+        "7358 Madison Course Apt. 452, Rachelchester",
+    ),
+    ("dirección: C/ Roura 122, Teruel. nacido", "es", "C/ Roura 122, Teruel"),
+    ("Adresse - Kreingasse 63, Diepholz / Tel", "de", "Kreingasse 63, Diepholz"),
+    # a unit before the postcode; the sentence's full stop and next words left out
+    (
+        "Envoyez au 74 avenue Normand, bât. B, 33554 Saint Susan merci",
+        "fr",
+        "74 avenue Normand, bât. B, 33554 Saint Susan",
+    ),
+    (
+        "Adresse:53 rue Marchand, 3e étage, 56531 Andredan / Tél",
+        "fr",
+        "53 rue Marchand, 3e étage, 56531 Andredan",
+    ),
+    (
+        "vive en Calle Atienza 33, 1º izq., 06733 Vizcaya",
+        "es",
+        "Calle Atienza 33, 1º izq., 06733 Vizcaya",
+    ),
+    (
+        "habite au 62, rue Louis Jourdan, 73806 Rousset-sur-Blin Faites tourner.",
+        "fr",
+        "62, rue Louis Jourdan, 73806 Rousset-sur-Blin",
+    ),
+    ("Vive en Calle Ruiz 46, 31154 Zaragoza.", "es", "Calle Ruiz 46, 31154 Zaragoza"),
     # post office boxes and US military mail
     ("PO Box 1234, Springfield, IL 62704", "en", "PO Box 1234, Springfield, IL 62704"),
     ("his mailing address is P.O. Box 77", "en", "P.O. Box 77"),

@@ -61,6 +61,16 @@ COMMON_CONTEXT = ("address", "lives at", "living at", "lives in", "home address"
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
 
 
+def town_only(town: str) -> str:
+    """A regex for a town after the street without a postcode (``12 Oak Road, Springfield``):
+    taken only when punctuation, a line end, the text end or a lower-case word follows it,
+    so a capitalised word that starts the next sentence is not swallowed."""
+    return rf"(?P<town>, ?(?:{town})(?=[ \t]*(?:[.,;:!?|/)\n。，；！？]|$)| [a-z]))"
+
+
+_SENTENCE_DOT = re.compile(r"[^\W\d_]{5}\.$")
+
+
 class AddressRecognizer(Recognizer):
     """Regex-driven address; ``tail`` group present = full address (postcode/city)."""
 
@@ -105,6 +115,8 @@ class AddressRecognizer(Recognizer):
             start = self.trim_left(text, start, end)
             while end > start and text[end - 1] in " ,\n\t":
                 end -= 1
+            if _SENTENCE_DOT.search(text, start, end):
+                end -= 1  # "..., 32830 Zaragoza." (not the dot of "Main St.")
             score = self.full_score if self.full(m) else self.base_score
             if (
                 doc.word_before(start, 24, self.context) != -1

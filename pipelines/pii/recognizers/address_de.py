@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
 from pipelines.pii.text import trie_pattern
 
 _GLUED = "straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|stieg"
@@ -36,7 +36,8 @@ _TOWN = (
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?)?)(?![\w])"
     # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig"
-    rf"(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}, ?){{0,2}}(?:D-)?\d{{5}} {_TOWN})?(?![\w])"
+    rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}, ?){{0,2}}(?:D-)?\d{{5}} {_TOWN})"
+    rf"|{town_only(_TOWN)})?(?![\w])"
 )
 
 CONTEXT = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.pii.recognizers._address import WORD, AddressRecognizer
+from pipelines.pii.recognizers._address import WORD, AddressRecognizer, town_only
 from pipelines.pii.text import trie_pattern
 
 SUFFIXES = [
@@ -277,9 +277,9 @@ _US_STATE_ZIP = r"[A-Z]{2}\.?,? {1,2}(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d
 _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 _SEP = r"(?:, ?|,? ?\n ?| )"
 _TAIL = (
-    rf"(?P<tail>{_SEP}{_CITY},? {_US_STATE_ZIP}"
+    rf"(?:(?P<tail>{_SEP}{_CITY},? {_US_STATE_ZIP}"
     rf"|{_SEP}{_CITY}(?:{_SEP}{_CITY})?{_SEP}{_UK_POST}"
-    rf"|{_SEP}{_UK_POST})?"
+    rf"|{_SEP}{_UK_POST})|{town_only(_CITY)})?"
 )
 PATTERN = re.compile(
     rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
 from pipelines.pii.text import trie_pattern
 
 _TYPES = (
@@ -18,8 +18,9 @@ _NAME = rf"(?:{_PARTICLE} )?{_W}(?: (?:{_PARTICLE} )?{_W}){{0,5}}"
 _TOWN = rf"[{UP}][{UP}{LOW}'’.-]{{1,30}}(?: (?:de |del |la )?[{UP}][{UP}{LOW}'’.-]{{1,30}}){{0,3}}"
 PATTERN = re.compile(
     rf"(?<![\w])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
-    r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}){0,3}"
-    rf"(?P<tail> ?,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))?(?![\w])"
+    r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}\.?){0,3}"
+    rf"(?:(?P<tail> ?,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))|{town_only(_TOWN)})?"
+    r"(?![\w])"
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
 from pipelines.pii.text import trie_pattern
 
 _TYPES = (
@@ -19,7 +19,14 @@ _TYPES = (
 _PARTICLE = r"(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au|et|sur|sous|en)"
 _NAME_WORD = rf"(?:[{UP}][{UP}{LOW}'’-]{{0,25}}|\d{{1,2}}(?:er|e)?)"
 _NAME = rf"(?:{_PARTICLE} ?)?{_NAME_WORD}(?: (?:{_PARTICLE} ?)?{_NAME_WORD}){{0,5}}"
-_TOWN = rf"[{UP}][{UP}{LOW}'’-]{{1,30}}(?:[ -](?:[{UP}{LOW}][{UP}{LOW}'’-]{{0,30}})){{0,4}}"
+# A town: hyphenated parts (Rousset-sur-Blin), "Le Mans", "Saint Michel", "Paris Cedex"; a
+# capitalised word after a space only after such a first word, so "... 56467 Sauvage
+# Faites tourner" ends at the town.
+_TOWN = (
+    rf"(?:(?:Saint|Sainte|Le|La|Les|L'|L’|Da|De|Du|Des|Di) )?[{UP}][{UP}{LOW}'’]{{0,30}}"
+    rf"(?:-[{UP}{LOW}][{UP}{LOW}'’]{{0,30}}"
+    rf"| (?:sur|sous|en|lès|lez|le|la|les|de|du|des|aux) [{UP}][{UP}{LOW}'’]{{0,30}}){{0,4}}"
+)
 _AFTER_MONTH = re.compile(
     r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
     r"|novembre|décembre|decembre) $",
@@ -29,7 +36,11 @@ _LETTER = re.compile(r"[^\W\d_]")
 PATTERN = re.compile(
     rf"(?<![\w])(?:(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
     rf"(?i:{_TYPES}) (?P<name>{_NAME})"
-    rf"(?P<tail>,? ?\n? ?(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}(?: (?i:cedex)(?: \d{{1,2}})?)?)?"
+    # a unit before the postcode: "bât. B", "apt 12", "3e étage"
+    rf"(?:, ?(?:(?i:bât\.?|bâtiment|bat\.|apt\.?|appartement|app\.|escalier|esc\.|porte)"
+    rf" ?[0-9A-Za-z]{{1,4}}|\d{{1,2}}(?:e|er|ème) étage))?"
+    rf"(?:(?P<tail>,? ?\n? ?(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}(?: (?i:cedex)(?: \d{{1,2}})?)?)"
+    rf"|{town_only(_TOWN)})?"
     r"(?![\w])"
 )
 
