@@ -29,6 +29,10 @@ CONTEXT = (
     "itin",
     "my social",
     "social #",
+    "social is",
+    "his social",
+    "her social",
+    "their social",
 )
 
 
