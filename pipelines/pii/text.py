@@ -299,14 +299,21 @@ class Doc:
         the field before. A field ends at a line break, ``|``, ``;`` or `` / ``, but only
         if the candidate's own field has a label (text before it); a label on the line
         above (``Tel:\n0612345678``) still counts."""
-        text = self.folded
-        lo = max(0, start - size)
-        cut = -1
-        for m in _FIELD_SEPARATOR.finditer(text, lo, start):
-            cut = m.end()
-        if cut == -1 or text[cut:start].isspace() or cut == start:
+        breaks = self.field_breaks
+        if not breaks:
+            return size
+        i = bisect.bisect_right(breaks, start) - 1
+        if i < 0:
+            return size
+        cut = breaks[i]
+        if cut <= start - size or cut == start or self.folded[cut:start].isspace():
             return size
         return start - cut
+
+    @lazy
+    def field_breaks(self) -> list[int]:
+        """Where fields start: after each line break, ``|``, ``;`` or `` / ``."""
+        return [m.end() for m in _FIELD_SEPARATOR.finditer(self.folded)]
 
     def word_before(self, start: int, size: int, words: tuple[str, ...]) -> int:
         """``find_word(self.window_before(start, size), words)``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import WORD, AddressRecognizer, town_only
-from pipelines.pii.text import trie_pattern
+from pipelines.pii.text import Doc, trie_pattern
 
 SUFFIXES = [
     "Alley",
@@ -332,6 +332,10 @@ class PostBoxAddressRecognizer(AddressRecognizer):
     context = CONTEXT
     base_score = 0.4
     gate = re.compile(r"box \d|[adf]po a[aep] \d")
+
+    def applies(self, doc: Doc) -> bool:
+        lower = doc.lower
+        return ("box " in lower or "po a" in lower) and super().applies(doc)
 
     def full(self, m: re.Match[str]) -> bool:
         return bool(m.group("tail") or m.group("military"))

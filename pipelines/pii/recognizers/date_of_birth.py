@@ -46,16 +46,20 @@ _HAN_NUMBERS = "〇零一二三四五六七八九十"
 _M = r"[^\W\d_]{3,10}"  # a word, checked against MONTHS afterwards
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
-PATTERN = re.compile(
+_DATES = (
     rf"{_NB}(?P<zy>\d{{4}}) ?年 ?(?P<zm>\d{{1,2}}) ?月 ?(?P<zd>\d{{1,2}}) ?[日号]?"
     rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
-    rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)(?P<ny>\d{{4}}){_NA}"
+    rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)"
+    rf"(?:(?P<ny>\d{{4}})|(?P<sy>\d{{2}})){_NA}"
     rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]"
     rf"(?:de |del )?(?P<dy>\d{{4}}){_NA}"
     rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
     rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}"
-    rf"|{_NB}(?P<sa>\d{{1,2}})(?P<ssep>[-/.])(?P<sb>\d{{1,2}})(?P=ssep)(?P<sy>\d{{2}}){_NA}"
-    rf"|(?P<hy>[{_HAN_DIGITS}]{{4}}) ?年 ?(?P<hm>[{_HAN_NUMBERS}]{{1,3}}) ?月 ?"
+)
+PATTERN = re.compile(_DATES, re.IGNORECASE)
+# With dates in Chinese numerals (一九五四年十月二十四日), for texts that hold Han characters.
+PATTERN_HAN = re.compile(
+    rf"{_DATES}|(?P<hy>[{_HAN_DIGITS}]{{4}}) ?年 ?(?P<hm>[{_HAN_NUMBERS}]{{1,3}}) ?月 ?"
     rf"(?P<hd>[{_HAN_NUMBERS}]{{1,3}}) ?[日号]",
     re.IGNORECASE,
 )
@@ -101,7 +105,10 @@ _AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生(?=[\s，,。.;
 AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire")
 AFTER_WINDOW = 20
 _AFTER_ANYWHERE = re.compile("生|anniversaire")  # what the after-words hold beyond CONTEXT
-_CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
+# any(word in lower-cased text); "b." only as a word of its own (not "club.")
+_CONTEXT_ANYWHERE = re.compile(
+    trie_pattern([w for w in CONTEXT if w != "b."]) + r"|(?<![a-z])b\. ?\d"
+)
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
 # The date of something else that a birth word names (a song, a film, a company's
@@ -241,11 +248,11 @@ class DateOfBirthRecognizer(Recognizer):
         if g["cy"]:
             return make_date(int(g["cy"]), int(g["cm"]), int(g["cd"]))
         if g["sy"]:
-            a, b, year = int(g["sa"]), int(g["sb"]), short_year(int(g["sy"]))
+            a, b, year = int(g["na"]), int(g["nb"]), short_year(int(g["sy"]))
             if a > 12 or (b <= 12 and not _month_first(doc)):
                 return make_date(year, b, a)
             return make_date(year, a, b)
-        if g["hy"]:
+        if g.get("hy"):
             year = "".join(str(_HAN_VALUE[c]) for c in g["hy"])
             month, day = han_number(g["hm"]), han_number(g["hd"])
             return make_date(int(year), month, day) if month and day else None
@@ -268,7 +275,7 @@ class DateOfBirthRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         prev_end = 0
         today = dt.date.today()
-        for m in PATTERN.finditer(doc.folded):
+        for m in (PATTERN_HAN if doc.has_han else PATTERN).finditer(doc.folded):
             start, end = m.span()
             lo = max(prev_end, start - WINDOW)
             prev_end = end

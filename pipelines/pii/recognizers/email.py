@@ -115,16 +115,16 @@ OBFUSCATED_PATTERN = re.compile(
     rf"(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
+_BRACKETED_AT = ("[at]", "(at)", "{at}", "<at>", "[@]", "(@)")
 _DOT_WORD = re.compile(rf"{_DOT}| dot ", re.IGNORECASE)
 
 
 class ObfuscatedEmailRecognizer(EmailRecognizer):
     pattern = OBFUSCATED_PATTERN
     base_score = 0.85
-    folded_gate = re.compile(r"[\[({<](?:at|AT|At|@)[\])}>]| (?:dot|DOT|Dot) ")
-
     def applies(self, doc) -> bool:  # type: ignore[no-untyped-def]
-        return RegexRecognizer.applies(self, doc)
+        lower = doc.lower
+        return " dot " in lower or any(at in lower for at in _BRACKETED_AT)
 
     def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
         local = (match.group("local") or match.group("slocal")).lower()

@@ -206,10 +206,13 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     amount (a currency or unit sign next to it), a negative number."""
     raw = text[start:end]
     if not raw.startswith(("+", "00")) and (
-        _SHORT_GROUPS.fullmatch(raw) or _SPACED_SEPARATORS.search(raw)
+        (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw))
+        or (" " in raw and _SPACED_SEPARATORS.search(raw))
     ):
         return True
-    if _DECIMAL_LIST.search(raw) or _COORDINATE.fullmatch(raw) or _ISO_DATE_START.match(raw):
+    if "." in raw and (_DECIMAL_LIST.search(raw) or _COORDINATE.fullmatch(raw)):
+        return True
+    if raw[4:5] == "-" and _ISO_DATE_START.match(raw):
         return True
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
