@@ -18,6 +18,10 @@ _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20, 0x2009: 0x20})
 for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63):
     _FOLD[_cp] = 0x2D  # dashes -> "-"
+# Invisible characters slipped between digits to dodge filters (138\u200b1234\u200b5678):
+# a space, so the groups read as groups.
+for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
+    _FOLD[_cp] = 0x20
 _FOLD[0x3002] = 0x2E  # ideographic full stop -> "." only inside numbers matters, harmless
 _FOLD[0x00B7] = 0x2E  # middle dot
 del _FOLD[0xFF5E]  # keep the full-width tilde (used as "to" in ranges)

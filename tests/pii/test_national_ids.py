@@ -30,6 +30,8 @@ CN_RIC = [
     ("990305198506123214", []),  # no such province
     ("https://example.com/a/440305198506123216", []),  # inside a URL
     ("编号 123456789012345678", []),
+    # invisible characters slipped between the groups
+    ("身份证 440305\u200b19850612\u200b3216", [("cn_ric", "440305\u200b19850612\u200b3216")]),
 ]
 
 US_SSN = [
