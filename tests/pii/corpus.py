@@ -157,9 +157,18 @@ class Gen:
         return "+86 138 0013 8000"
 
     def email(self) -> str:
-        return self.fakers[self.choice(["en_US", "fr_FR", "zh_CN", "de_DE"])].email()
+        v = self.fakers[self.choice(["en_US", "fr_FR", "zh_CN", "de_DE"])].email()
+        if self.rng.random() < 0.15:  # written to dodge scrapers
+            local, domain = v.split("@")
+            at, dot = self.choice([(" [at] ", " [dot] "), (" at ", " dot "), ("(at)", ".")])
+            v = local + at + domain.replace(".", dot)
+        return v
 
     def card(self) -> str:
+        if self.rng.random() < 0.1:  # a 19-digit UnionPay card, written 6+13
+            body = "62" + "".join(str(self.rng.randint(0, 9)) for _ in range(16))
+            v = body + luhn.calc_check_digit(body)
+            return v[:6] + " " + v[6:]
         while True:
             v = self.fakers["en_US"].credit_card_number(
                 card_type=self.choice(["visa16", "mastercard", "amex"])
@@ -194,6 +203,7 @@ class Gen:
                     f"{d.month:02d}/{d.day:02d}/{d.year}",
                     f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}",
                     d.isoformat(),
+                    f"{d.month}/{d.day}/{d.year % 100:02d}",  # right after the birth word
                 ]
             )
         if lang == "fr":
@@ -241,6 +251,10 @@ class Gen:
         assert isbn.is_valid(v)
         return isbn.format(v)
 
+    def draw(self) -> str:
+        """A lottery draw: six different numbers in order, two digits each."""
+        return " ".join(f"{n:02d}" for n in sorted(self.rng.sample(range(1, 50), 6)))
+
     def decoy(self, lang: str) -> str:
         r = self.rng
         num = "".join(str(r.randint(0, 9)) for _ in range(r.choice([10, 12, 14])))
@@ -256,6 +270,8 @@ class Gen:
                 f"ISBN {self.isbn13()}，定价{r.randint(20, 99)}元。",
                 f"转发 {r.randint(100, 9999)} 评论 {r.randint(10, 999)} 点赞 {r.randint(1000, 99999)}",
                 f"今天是{r.randint(2020, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}，天气晴。",
+                f"双色球开奖：{self.draw()} + {r.randint(1, 16):02d}",
+                f"不要在网上晒出生日期！ 截止日期{r.randint(2020, 2025)}年{r.randint(1, 12)}月{r.randint(1, 28)}日",
             ]
         elif lang == "fr":
             opts = [
@@ -267,6 +283,9 @@ class Gen:
                 "Une fuite de données a exposé des numéros de sécurité sociale, selon la CNIL.",
                 f"ISBN {self.isbn13()}",
                 f"{r.randint(1, 999)} {r.randint(100, 999)} {r.randint(100, 999)} actions échangées.",
+                f"Résultats du Loto : {self.draw()}",
+                "Saisissez votre date de naissance au format JJ/MM/AAAA (ex. : 31/01/1990).",
+                f"Budget : {r.randint(100, 999)}.{r.randint(100, 999)}.{r.randint(100, 999)} €",
             ]
         else:
             opts = [
@@ -281,6 +300,10 @@ class Gen:
                 f"See https://example.com/item/{num}{r.randint(100000, 999999)} for details.",
                 f"Conference call on {r.randint(2020, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}.",
                 f"Wrong ID {self.cn_ric_wrong()} rejected.",
+                f"Winning numbers: {self.draw()}",
+                "Use the sandbox card 4242 4242 4242 4242 with any CVC.",
+                f"Never post your date of birth online. Deadline: {r.randint(1, 12)}/{r.randint(1, 28)}/{r.randint(2015, 2022)}",
+                f"Location -{r.randint(10, 89)}.{r.randint(100000, 999999)}, {r.randint(10, 179)}.{r.randint(100000, 999999)}",
             ]
         return self.choice(opts)
 
