@@ -142,11 +142,16 @@ NOT_PHONE = [
     ("build WPAI.807431.269", "en"),  # glued to a word by a dot
     ("Artikelnummer 0690692668", "de"),
     ("Remboursement réf 0979067845", "fr"),
+    ("ID:663-39-6627", None),
+    (
+        "updated to 8.7.2968.279",
+        "en",
+    ),  # a version  # a US SSN's layout (and a valid Spanish mobile's digits)
 ]
 
 
 @pytest.mark.parametrize(("text", "hints"), NOT_PHONE)
-def test_not_a_phone_number(text: str, hints: str) -> None:
+def test_not_a_phone_number(text: str, hints: str | None) -> None:
     assert spans(text, hints, "phone") == []
 
 

@@ -122,6 +122,7 @@ _DOT_WORD = re.compile(rf"{_DOT}| dot ", re.IGNORECASE)
 class ObfuscatedEmailRecognizer(EmailRecognizer):
     pattern = OBFUSCATED_PATTERN
     base_score = 0.85
+
     def applies(self, doc) -> bool:  # type: ignore[no-untyped-def]
         lower = doc.lower
         return " dot " in lower or any(at in lower for at in _BRACKETED_AT)

@@ -65,6 +65,8 @@ _SPACED_SEPARATORS = re.compile(r"\d [-/.] \d.* [-/.] \d")
 _DECIMAL_LIST = re.compile(r"\d\.\d(?: |$)")
 _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
+_VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
+_SSN_LAYOUT = re.compile(r"\d{3}-\d{2}-\d{4}")  # a US SSN's layout, no country's phone layout
 _MONEY = "€$£¥%°"
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
 # number; without a phone word it is reported only in the shapes people write phone numbers
@@ -202,17 +204,22 @@ def may_hold_number(digits: str, region: str) -> bool:
 
 def not_a_phone_number(text: str, start: int, end: int) -> bool:
     """Shapes that libphonenumber may accept but people do not write a phone number in: a
-    draw or score list, decimals and coordinates, a date with more numbers after it, an
-    amount (a currency or unit sign next to it), a negative number."""
+    draw or score list, decimals, coordinates and versions, a date with more numbers after it, the
+    3-2-4 layout of a US SSN, an amount (a currency or unit sign next to it), a negative
+    number."""
     raw = text[start:end]
     if not raw.startswith(("+", "00")) and (
         (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw))
         or (" " in raw and _SPACED_SEPARATORS.search(raw))
     ):
         return True
-    if "." in raw and (_DECIMAL_LIST.search(raw) or _COORDINATE.fullmatch(raw)):
+    if "." in raw and (
+        _DECIMAL_LIST.search(raw) or _COORDINATE.fullmatch(raw) or _VERSION.match(raw)
+    ):
         return True
     if raw[4:5] == "-" and _ISO_DATE_START.match(raw):
+        return True
+    if raw[3:4] == "-" and _SSN_LAYOUT.fullmatch(raw):
         return True
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
