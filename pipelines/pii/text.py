@@ -33,12 +33,22 @@ _FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD))
 _CHOON_DASH = re.compile(r"(?<=\d)ー|ー(?=\d)")
 
 
+# A pictograph between two digits separates digit groups (353👉203👉4603).
+_EMOJI_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\u2600-\u27bf\U0001f300-\U0001faff](?=\d)")
+_EMOJI = re.compile(r"[\u2600-\u27bf\U0001f300-\U0001faff]")
+
+
 def fold(text: str) -> str:
     """Width-fold ``text`` without changing its length."""
-    if text.isascii() or _FOLDABLE.search(text) is None:
-        return text  # nothing to fold (str.translate costs a dict lookup per character)
-    folded = text.translate(_FOLD)
-    return _CHOON_DASH.sub("-", folded) if "ー" in folded else folded
+    if text.isascii():
+        return text
+    if _FOLDABLE.search(text) is not None:
+        text = text.translate(_FOLD)  # (a dict lookup per character: only when needed)
+        if "ー" in text:
+            text = _CHOON_DASH.sub("-", text)
+    if _EMOJI.search(text) is not None:
+        text = _EMOJI_BETWEEN_DIGITS.sub(" ", text)
+    return text
 
 
 def _lower_same_length(text: str) -> str:

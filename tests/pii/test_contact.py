@@ -22,6 +22,8 @@ PHONE = [
     ("电话 138 1234 5678 随时打", "zh", [("phone", "138 1234 5678")]),
     ("電話０１０－６２７５１２３４", "zh", [("phone", "０１０－６２７５１２３４")]),
     ("手机 138\u200b1234\u200b5678", "zh", [("phone", "138\u200b1234\u200b5678")]),
+    ("电话 353👉203👉4603", "en", [("phone", "353👉203👉4603")]),  # emoji between groups
+    ("手机 1 3 8 1 2 3 4 5 6 7 8", "zh", [("phone", "1 3 8 1 2 3 4 5 6 7 8")]),  # one by one
     ("call (212) 555-0123 now", "en", [("phone", "(212) 555-0123")]),
     ("call +44 20 7946 0958", "en", [("phone", "+44 20 7946 0958")]),
     ("tél : 06 12 34 56 78", "fr", [("phone", "06 12 34 56 78")]),
@@ -70,6 +72,8 @@ EMAIL = [
     ("écrivez à robert.valdez at orange dot fr", [("email", "robert.valdez at orange dot fr")]),
     ("Email: s.barnett AT yahoo DOT co DOT uk", [("email", "s.barnett AT yahoo DOT co DOT uk")]),
     ("find us at example.com for more", []),  # a bare "at" needs a spelled "dot" too
+    ("smithgeoffrey @ gmail . com", [("email", "smithgeoffrey @ gmail . com")]),
+    ("hewei1131 艾特 qq 点 com", [("email", "hewei1131 艾特 qq 点 com")]),
 ]
 
 CARD = [
@@ -83,6 +87,8 @@ CARD = [
     ("银行卡：3757-6528-6684-316", [("payment_card", "3757-6528-6684-316")]),  # 4-4-4-3
     ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
     ("use the sandbox card 4242 4242 4242 4242 to try it", []),
+    ("💳 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
+    ("注文番号 4585595671942765", []),  # an order number
     ("工资卡 6217664297855422740 农行的", [("payment_card", "6217664297855422740")]),
 ]
 
@@ -142,11 +148,9 @@ NOT_PHONE = [
     ("build WPAI.807431.269", "en"),  # glued to a word by a dot
     ("Artikelnummer 0690692668", "de"),
     ("Remboursement réf 0979067845", "fr"),
-    ("ID:663-39-6627", None),
-    (
-        "updated to 8.7.2968.279",
-        "en",
-    ),  # a version  # a US SSN's layout (and a valid Spanish mobile's digits)
+    ("ID:663-39-6627", None),  # a US SSN's layout (and a valid Spanish mobile's digits)
+    ("updated to 8.7.2968.279", "en"),  # a version
+    ("afecta a 679.062.960 clientes", "es"),  # a count
 ]
 
 

@@ -79,6 +79,17 @@ DOB = [
     ("born 1950, died 3 March 2020", "en", []),
     ("Date de naissance au format JJ/MM/AAAA (ex. : 31/01/1990)", "fr", []),
     ("Frida Kahlo nació el 6 de julio de 1907", "es", []),  # older than anyone alive
+    # more languages, field icons; 生 of another word
+    ("nascido em 16/10/1964", "pt", [("date_of_birth", "16/10/1964")]),
+    ("nato il 3 marzo 1970", "it", [("date_of_birth", "3 marzo 1970")]),
+    ("geboren op 3 maart 1970", "nl", [("date_of_birth", "3 maart 1970")]),
+    ("ur. 13.12.1973", "pl", [("date_of_birth", "13.12.1973")]),
+    ("생년월일: 1958년 12월 28일", "ko", [("date_of_birth", "1958년 12월 28일")]),
+    ("（1959年10月26日生まれ）", "ja", [("date_of_birth", "1959年10月26日")]),
+    ("🎂 1966.1.14", "zh", [("date_of_birth", "1966.1.14")]),
+    ("事件发生于2016-12-04", "zh", []),
+    ("発生日は1990-08-15", "ja", []),
+    ("Cumpleaños de la Game Boy: lanzada el 07/12/1999", "es", []),
 ]
 
 ADDRESS = [
@@ -166,6 +177,7 @@ ADDRESS = [
         "62, rue Louis Jourdan, 73806 Rousset-sur-Blin",
     ),
     ("Vive en Calle Ruiz 46, 31154 Zaragoza.", "es", "Calle Ruiz 46, 31154 Zaragoza"),
+    ("12 Smith Street, Sydney NSW 2000", "en-AU", "12 Smith Street, Sydney NSW 2000"),
     # post office boxes and US military mail
     ("PO Box 1234, Springfield, IL 62704", "en", "PO Box 1234, Springfield, IL 62704"),
     ("his mailing address is P.O. Box 77", "en", "P.O. Box 77"),

@@ -80,6 +80,8 @@ OTHER_IDS = [
     ("Pass: C4J0LG7R9", [("de_passport", "C4J0LG7R9")]),  # a field label
     ("Reisepassnummer: JZF1Z7K2F", [("de_passport", "JZF1Z7K2F")]),
     ("boarding pass 123456789", []),
+    ("paspoort XX6FPLVH6", [("nl_passport", "XX6FPLVH6")]),
+    ("🛂 EJ2849815", [("cn_passport", "EJ2849815")]),  # a field icon
     ("passport and HKID I722047(7)", [("hk_hkid", "I722047(7)")]),
 ]
 

@@ -273,7 +273,10 @@ _STREET = (
 )
 _UNIT = r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|Rm|Flat|#)\.? ?#?[A-Za-z0-9-]{1,6})"
 _CITY = rf"{WORD}(?: {WORD}){{0,3}}"
-_US_STATE_ZIP = r"[A-Z]{2}\.?,? {1,2}(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
+_US_STATE_ZIP = (
+    r"(?:[A-Z]{2}\.?,? {1,2}(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
+    r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT),? {1,2}\d{4})"  # Australia: state, 4-digit postcode
+)
 _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 _SEP = r"(?:, ?|,? ?\n ?| )"
 _TAIL = (

@@ -90,6 +90,16 @@ NEGATIVE_WORDS = (
     "steuernummer",
     "remboursement",
     "réf",
+    "bestelnummer",
+    "ordernummer",
+    "zamówienia",
+    "zamówienie",
+    "注文番号",
+    "注文",
+    "주문번호",
+    "número do pedido",
+    "numero d'ordine",
+    "ordine",
     # draws and results
     "lotto",
     "lottery",
@@ -139,6 +149,8 @@ ID_WORDS = (
     "personalausweis",
     "ausweis",
     "identidad",
+    "🪪",
+    "🆔",
 )
 
 

@@ -39,6 +39,17 @@ MONTHS = {
     "diciembre": 12,
     # abbreviations (Spanish, French, German)
     "ene": 1, "abr": 4, "ago": 8, "dic": 12, "janv": 1, "fév": 2, "fev": 2, "mär": 3, "mrz": 3,
+    # Portuguese
+    "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    # Italian
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+    # Polish (genitive, as in dates)
+    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
+    "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
 }  # fmt: skip
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
@@ -47,7 +58,7 @@ _M = r"[^\W\d_]{3,10}"  # a word, checked against MONTHS afterwards
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
 _DATES = (
-    rf"{_NB}(?P<zy>\d{{4}}) ?年 ?(?P<zm>\d{{1,2}}) ?月 ?(?P<zd>\d{{1,2}}) ?[日号]?"
+    rf"{_NB}(?P<zy>\d{{4}}) ?[年년] ?(?P<zm>\d{{1,2}}) ?[月월] ?(?P<zd>\d{{1,2}}) ?[日号일]?"
     rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
     rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)"
     rf"(?:(?P<ny>\d{{4}})|(?P<sy>\d{{2}})){_NA}"
@@ -97,14 +108,31 @@ CONTEXT = (
     "fecha nac",
     "ddn",
     "b.",
+    "🎂",
+    # Portuguese, Italian, Dutch, Polish, Korean, Japanese
+    "nascido",
+    "nascida",
+    "nascimento",
+    "nato il",
+    "nata il",
+    "data di nascita",
+    "geboortedatum",
+    "geboren op",
+    "urodzony",
+    "urodzona",
+    "urodzenia",
+    "ur.",
+    "생년월일",
+    "출생",
+    "생일",
 )
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
 # "takes effect").
-_AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生(?=[\s，,。.;；、)）!！]|$))")
+_AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生まれ|생|生(?=[\s，,。.;；、)）!！]|$))")
 AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire")
 AFTER_WINDOW = 20
-_AFTER_ANYWHERE = re.compile("生|anniversaire")  # what the after-words hold beyond CONTEXT
+_AFTER_ANYWHERE = re.compile("生|생|anniversaire")  # what the after-words hold beyond CONTEXT
 # any(word in lower-cased text); "b." only as a word of its own (not "club.")
 _CONTEXT_ANYWHERE = re.compile(
     trie_pattern([w for w in CONTEXT if w != "b."]) + r"|(?<![a-z])b\. ?\d"
@@ -144,6 +172,22 @@ EVENT_WORDS = (
     "首映",
     "出版",
     "创立",
+    "lanzada",
+    "lanzado",
+    "lancé",
+    "lancée",
+    "lançado",
+    "发售",
+    "発売",
+    # 生 of another word: 发生 (occurred), 発生日 (date of occurrence), 产生 (produced)
+    "发生于",
+    "發生於",
+    "发生在",
+    "发生日",
+    "発生日",
+    "發生日",
+    "产生于",
+    "產生於",
     # a death, a deadline: a date of something else
     "died",
     "deceased",
@@ -291,7 +335,9 @@ class DateOfBirthRecognizer(Recognizer):
                 birth = doc.find_word(lo, start, CONTEXT)
                 if birth == -1 and not self.context_after(doc, end):
                     continue
-            if doc.find_word(lo, start, EVENT_WORDS) > birth or _EVENT_AFTER.match(doc.lower, end):
+            if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
+                doc.lower, end
+            ):
                 continue  # "Born in the U.S.A. came out on June 4, 1984"
             if birth != -1 and _SENTENCE_END.search(doc.folded, lo + birth, start):
                 continue  # "never post your date of birth online. Deadline: 03/28/2018"

@@ -102,21 +102,23 @@ class EmailRecognizer(RegexRecognizer):
 
 
 # Addresses written to dodge scrapers: "jane.doe [at] example [dot] com", "jane(at)example.org",
-# "jane.doe at example dot com". A bare " at " counts only with " dot " in the domain too
-# ("find us at example.com" is ordinary English).
+# "jane.doe at example dot com", "jane @ example . com", "jane 艾特 qq 点 com". A bare " at "
+# counts only with a spelled dot in the domain too ("find us at example.com" is English).
 _AT = r" ?(?:\[at\]|\(at\)|\{at\}|<at>|\[@\]|\(@\)) ?"
 _DOT = r"(?:\.| ?(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\)) ?)"
+_SPELLED_DOT = r"(?: dot | \. | ?点 ?)"
 _LOCAL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 OBFUSCATED_PATTERN = re.compile(
     rf"(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}}{_DOT}[A-Za-z]{{2,24}})"
     rf"(?![A-Za-z0-9-])"
-    rf"|(?P<slocal>{_LOCAL}) at (?P<sdomain>{_LABEL}(?: dot {_LABEL}){{0,4}} dot [A-Za-z]{{2,24}})"
+    rf"|(?P<slocal>{_LOCAL}) ?(?: at | @ |艾特) ?"
+    rf"(?P<sdomain>{_LABEL}(?:{_SPELLED_DOT}{_LABEL}){{0,4}}{_SPELLED_DOT}[A-Za-z]{{2,24}})"
     rf"(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
-_BRACKETED_AT = ("[at]", "(at)", "{at}", "<at>", "[@]", "(@)")
-_DOT_WORD = re.compile(rf"{_DOT}| dot ", re.IGNORECASE)
+_SPELLED_AT = ("[at]", "(at)", "{at}", "<at>", "[@]", "(@)", " dot ", " @ ", "艾特")
+_DOT_WORD = re.compile(rf"{_DOT}|{_SPELLED_DOT}", re.IGNORECASE)
 
 
 class ObfuscatedEmailRecognizer(EmailRecognizer):
@@ -125,7 +127,7 @@ class ObfuscatedEmailRecognizer(EmailRecognizer):
 
     def applies(self, doc) -> bool:  # type: ignore[no-untyped-def]
         lower = doc.lower
-        return " dot " in lower or any(at in lower for at in _BRACKETED_AT)
+        return any(at in lower for at in _SPELLED_AT)
 
     def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
         local = (match.group("local") or match.group("slocal")).lower()

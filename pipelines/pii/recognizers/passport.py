@@ -19,6 +19,7 @@ PATTERN = re.compile(
     r"|(?P<fr>\d{2}[A-Z]{2}\d{5})"  # France: 12AB34567
     r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
     r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{9})"  # US, UK (9 digits), Spain (AAA123456), others
+    r"|(?P<nl>[A-NP-Z]{2}[A-NP-Z0-9]{6}\d)"  # Netherlands: XX6FPLVH6
     r")(?![0-9A-Za-z])(?!\([0-9A-Z]\))"  # not a Hong Kong ID: A123456(7)
 )
 # The national part of an international phone number (+34 803605216).
@@ -41,9 +42,14 @@ CONTEXT = (
     "passaporto",
     "旅券",
     "여권",
+    "パスポート",
+    "paspoort",
+    "paszport",
+    "passaporte",
+    "🛂",
 )
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
-COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE"}
+COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL"}
 
 
 class PassportRecognizer(Recognizer):

@@ -54,6 +54,11 @@ CONTEXT = (
     "numéro de carte",
     "número de tarjeta",
     "tarjeta",
+    "💳",
+    "carta di credito",
+    "cartão",
+    "creditcard",
+    "karta",
 )
 
 # Words of tutorials and form examples ("use the sandbox card 4242 4242 4242 4242"): they

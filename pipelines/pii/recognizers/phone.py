@@ -54,12 +54,15 @@ _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")  # 2024-05-06 14:00
 # decimal number (88526114.2).
 _IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)")
 _DECIMAL = re.compile(r"\d+\.\d{1,2}")
-# Thousands grouping of a count: 15 280 387 414, 3,312,256,204 (never a phone layout).
-_THOUSANDS = re.compile(r"\d{1,2}(?:([ .,])\d{3})(?:\1\d{3})+")
+# Thousands grouping of a count: 15 280 387 414, 3,312,256,204, 679.062.960 (never a phone
+# layout; 612 345 678 with spaces is a Spanish number).
+_THOUSANDS = re.compile(r"\d{1,2}(?:([ .,])\d{3})(?:\1\d{3})+|\d{3}(?:([.,])\d{3})(?:\2\d{3})+")
 # A draw, a score list or a table row: six or more groups of one or two digits
 # (04 21 26 33 34 41 + 08), or a spaced separator used twice (35 / 22 / 83). A French
 # number has five pairs; with its country code it starts with "+" and is not checked.
 _SHORT_GROUPS = re.compile(r"\d{1,2}(?:[ .\-/()]{1,3}\d{1,2}){5,}")
+# ... but digits typed one by one (1 3 8 1 2 3 4 5 6 7 8) are a number written to dodge filters.
+_ONE_BY_ONE = re.compile(r"\d(?: \d){6,}")
 _SPACED_SEPARATORS = re.compile(r"\d [-/.] \d.* [-/.] \d")
 # Decimals: a list of them (185.9 87.9 274.6), a coordinate (39.420961).
 _DECIMAL_LIST = re.compile(r"\d\.\d(?: |$)")
@@ -209,7 +212,7 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     number."""
     raw = text[start:end]
     if not raw.startswith(("+", "00")) and (
-        (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw))
+        (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw) and not _ONE_BY_ONE.fullmatch(raw))
         or (" " in raw and _SPACED_SEPARATORS.search(raw))
     ):
         return True
