@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from pipelines.pii.tables import column_cells
+
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20, 0x2009: 0x20})
 for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63):
@@ -323,6 +325,26 @@ class Doc:
         if cut <= start - size or cut == start or self.folded[cut:start].isspace():
             return size
         return start - cut
+
+    @lazy
+    def column_cells(self) -> list[tuple[int, int, int, int]]:
+        """Data cells of pasted tables with their column header (see ``tables``)."""
+        return column_cells(self.folded)
+
+    def column_header(self, start: int) -> tuple[int, int] | None:
+        """The span of the column header over the table cell holding ``start``, if any."""
+        cells = self.column_cells
+        if not cells:
+            return None
+        i = bisect.bisect_right(cells, (start, len(self.text) + 1)) - 1
+        if i >= 0 and cells[i][0] <= start < cells[i][1]:
+            return cells[i][2], cells[i][3]
+        return None
+
+    def labelled_by_column(self, start: int, words: tuple[str, ...]) -> bool:
+        """Whether the column header over ``start`` holds one of ``words``."""
+        header = self.column_header(start)
+        return header is not None and self.find_word(header[0], header[1], words) != -1
 
     @lazy
     def field_breaks(self) -> list[int]:

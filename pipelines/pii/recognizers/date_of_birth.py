@@ -329,11 +329,15 @@ class DateOfBirthRecognizer(Recognizer):
             if m.group("sy"):
                 lo = max(lo, start - SHORT_YEAR_WINDOW)
                 birth = doc.find_word(lo, start, CONTEXT)
-                if birth == -1:
+                if birth == -1 and not doc.labelled_by_column(start, CONTEXT):
                     continue
             else:
                 birth = doc.find_word(lo, start, CONTEXT)
-                if birth == -1 and not self.context_after(doc, end):
+                if (
+                    birth == -1
+                    and not self.context_after(doc, end)
+                    and not doc.labelled_by_column(start, CONTEXT)
+                ):
                     continue
             if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
                 doc.lower, end
