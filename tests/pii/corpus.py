@@ -400,8 +400,26 @@ class Gen:
             (self.choice(["IBAN ", "bank account "]), self.iban(), "iban"),
         ]
 
+    def make_table(self, lang: str) -> Post:
+        """A pasted table: a header line, then a row per person; the header labels the cells."""
+        b = Builder()
+        delimiter = self.choice(["\t", ",", " | "])
+        choices = TABLE_COLUMNS[lang]
+        columns = self.rng.sample(choices, self.rng.randint(2, min(3, len(choices))))
+        b.add(delimiter.join(["Name", *(title for title, _kind, _make in columns)]) + "\n")
+        loc = {"zh": "zh_CN", "en": "en_US", "fr": "fr_FR", "de": "de_DE"}[lang]
+        for _row in range(self.rng.randint(2, 4)):
+            b.add(self.fakers[loc].name().replace(",", " "))
+            for _title, kind, make in columns:
+                b.add(delimiter)
+                b.add(make(self), kind)
+            b.add("\n")
+        return b.post(lang)
+
     def make_post(self) -> Post:
         lang = self.choice(["zh", "zh", "en", "en", "fr", "fr", "de"])
+        if self.rng.random() < 0.05:
+            return self.make_table(lang)
         b = Builder()
         sep = "，" if lang == "zh" else self.choice([", ", "; ", "\n", " - "])
         if lang == "zh":
@@ -436,6 +454,32 @@ class Gen:
             else self.choice(["", ".", " #leak"])
         )
         return b.post(lang)
+
+
+# Table columns by language: (header, kind, value maker); the header is the only context.
+TABLE_COLUMNS = {
+    "zh": [
+        ("身份证号", "national_id", lambda g: g.cn_ric()),
+        ("护照", "passport", lambda g: g.passport("zh")),
+        ("出生日期", "date_of_birth", lambda g: g.dob_text("zh")),
+        ("手机", "phone", lambda g: g.phone("zh_CN")),
+    ],
+    "en": [
+        ("SSN", "national_id", lambda g: g.us_ssn()),
+        ("Passport", "passport", lambda g: g.passport("en")),
+        ("DOB", "date_of_birth", lambda g: g.dob_text("en").replace(",", "")),
+        ("Phone", "phone", lambda g: g.phone("en_US")),
+    ],
+    "fr": [
+        ("NIR", "national_id", lambda g: g.fr_nir()),
+        ("Né(e) le", "date_of_birth", lambda g: g.dob_text("fr")),
+        ("Tél", "phone", lambda g: g.phone("fr_FR")),
+    ],
+    "de": [
+        ("Geburtsdatum", "date_of_birth", lambda g: g.dob_text("de")),
+        ("Telefon", "phone", lambda g: g.phone("de_DE")),
+    ],
+}
 
 
 def generate(n: int = 500, seed: int = 1) -> list[Post]:
