@@ -11,6 +11,7 @@ from functools import lru_cache
 from pipelines.pii.masking import mask_value
 from pipelines.pii.model import KIND_PRIORITY, KINDS, Candidate, Finding
 from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.squeeze import squeeze
 from pipelines.pii.text import Doc
 
 DEFAULT_MIN_SCORE = 0.5
@@ -137,7 +138,15 @@ class Engine:
         """Raw candidates (before overlap resolution); ``min_score`` lets recognizers skip
         work on candidates that cannot reach it."""
         langs, countries = parse_hints(hints)
-        doc = Doc(text, langs, countries)
+        out = self._run(Doc(text, langs, countries), min_score)
+        squeezed = squeeze(text)
+        if squeezed is not None:  # digits typed one by one, pictographs between groups
+            for cand in self._run(Doc(squeezed.text, langs, countries), min_score):
+                cand.start, cand.end = squeezed.original(cand.start, cand.end)
+                out.append(cand)
+        return out
+
+    def _run(self, doc: Doc, min_score: float) -> list[Candidate]:
         doc.min_score = min_score
         out: list[Candidate] = []
         for rec in self.recognizers:

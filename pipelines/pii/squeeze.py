@@ -1,0 +1,52 @@
+"""A second reading of a text written to dodge filters.
+
+Characters typed one by one (``DNI 7 1 6 0 0 3 0 6 H``, ``E S 9 2 7 8 ...``) and pictographs
+between digit groups (``2861❤️9137❤️8021``, ``98625766❤️H``) are taken out, so the recognizers see
+``71600306H`` and ``286191378021``; offsets found in the squeezed text map back to the
+original text through the kept positions.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Seven or more single letters or digits, each after one space, at least five of them digits.
+_ONE_BY_ONE = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){6,}(?![^\W_])")
+_MIN_DIGITS = 5
+# A pictograph (with its variation selector or joiner) between a digit and a digit or letter.
+_P = r"[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f\u200d]?"
+_PICTOGRAPH = re.compile(rf"(?<=\d){_P}(?=[0-9A-Za-z])|(?<=[A-Za-z]){_P}(?=\d)")
+# Cheap necessary condition for either.
+_MAYBE = re.compile(rf"\d [^\W_] [^\W_] |\d{_P}|{_P}\d")
+
+
+class Squeezed:
+    """``text`` with the dodging characters removed; ``original(start, end)`` maps a span of
+    :attr:`text` back to the original text."""
+
+    def __init__(self, text: str, kept: list[int], original_length: int) -> None:
+        self.text = text
+        self._kept = kept
+        self._length = original_length
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        if start >= end:
+            pos = self._kept[start] if start < len(self._kept) else self._length
+            return pos, pos
+        return self._kept[start], self._kept[end - 1] + 1
+
+
+def squeeze(text: str) -> Squeezed | None:
+    """The squeezed reading of ``text``, or ``None`` when nothing in it was written so."""
+    if _MAYBE.search(text) is None:
+        return None
+    dropped: set[int] = set()
+    for m in _ONE_BY_ONE.finditer(text):
+        if sum(ch.isdigit() for ch in m.group()) >= _MIN_DIGITS:
+            dropped.update(range(m.start() + 1, m.end(), 2))  # the spaces
+    for m in _PICTOGRAPH.finditer(text):
+        dropped.update(range(m.start(), m.end()))
+    if not dropped:
+        return None
+    kept = [i for i in range(len(text)) if i not in dropped]
+    return Squeezed("".join(text[i] for i in kept), kept, len(text))
