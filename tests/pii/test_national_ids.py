@@ -82,6 +82,12 @@ OTHER_IDS = [
     ("boarding pass 123456789", []),
     ("paspoort XX6FPLVH6", [("nl_passport", "XX6FPLVH6")]),
     ("🛂 EJ2849815", [("cn_passport", "EJ2849815")]),  # a field icon
+    # the passport word labels the number right after it, not the next one
+    ("护照号 EM0677154", [("cn_passport", "EM0677154")]),  # also passes the HKID check
+    (
+        "Passport 646315199, Social Security #: 249456338",
+        [("passport", "646315199"), ("us_ssn", "249456338")],
+    ),
     ("passport and HKID I722047(7)", [("hk_hkid", "I722047(7)")]),
 ]
 

@@ -188,6 +188,13 @@ EVENT_WORDS = (
     "發生日",
     "产生于",
     "產生於",
+    "발생일",
+    "출시",
+    "설립",
+    "창립",
+    "設立",
+    "創業",
+    "創立",
     # a death, a deadline: a date of something else
     "died",
     "deceased",

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.recognizers.base import CONTEXT_BEFORE, Recognizer
 from pipelines.pii.text import Doc, trie_pattern
 
 PATTERN = re.compile(
@@ -49,7 +49,13 @@ CONTEXT = (
     "🛂",
 )
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
+_DIGIT = re.compile(r"\d")
 COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL"}
+
+
+# "护照号 EM0677154": a passport word right before the number outweighs the check digit of
+# another scheme (a Hong Kong ID) that the number happens to pass.
+LABELLED_SCORE = 0.96
 
 
 class PassportRecognizer(Recognizer):
@@ -65,14 +71,29 @@ class PassportRecognizer(Recognizer):
             return False
         return _CONTEXT_ANYWHERE.search(doc.lower) is not None
 
+    def own_context(self, doc: Doc, start: int) -> bool:
+        """The passport word is this number's: no other number stands between them
+        ("Passport 646315199, Social Security #: 249456338" labels only the first). A passport
+        word after the number counts as well."""
+        size = doc.field_window(start, CONTEXT_BEFORE)
+        pos = doc.word_before(start, size, self.context)
+        if pos == -1:
+            return True  # the word may follow the number; score() decides
+        word_end = max(0, start - size) + pos
+        return _DIGIT.search(doc.folded, word_end, start) is None
+
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded
         for m in PATTERN.finditer(text):
             if _DIALLING_CODE_BEFORE.search(text, max(0, m.start() - 5), m.start()):
                 continue
+            if not self.own_context(doc, m.start()):
+                continue
             cand = self.candidate(doc, m.start(), m.end(), m.group().upper())
             if cand.score < 0.5:
                 continue
+            if self.labelled(doc, m.start()):
+                cand.score = max(cand.score, LABELLED_SCORE)
             group = m.lastgroup or "gen"
             cand.country = COUNTRY.get(group)
             cand.scheme = f"{group}_passport" if group in COUNTRY else "passport"
