@@ -76,6 +76,12 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 _DIGIT_RUN = re.compile(r"\d+")
+# What may stand between a context word and the number it labels ("passport number: ").
+LABEL_TAIL = re.compile(
+    r"[\s:：#.\-]{0,3}(?:number|no\.?|nr\.?|n°|num[eé]ro|número|nummer|号码|號碼|号|番号)?[\s:：#.\-]{0,3}"
+)
+# The end of a sentence (not the dot of an abbreviation: St., Dr., b.).
+SENTENCE_END = re.compile(r"(?:(?<![A-Z][a-z])(?<![\s.][A-Za-z])\.|[!?])(?:\s|$)|[。！？]")
 _FIELD_SEPARATOR = re.compile(r"[\n|;；]| / ")
 
 MAX_GROUPS = 7
@@ -313,8 +319,8 @@ class Doc:
         """``size``, or less so that the window before ``start`` stays inside its field: in
         ``Tel: 555 0101 | ID: 039-10-7359`` (or one field a line) the phone word belongs to
         the field before. A field ends at a line break, ``|``, ``;`` or `` / ``, but only
-        if the candidate's own field has a label (text before it); a label on the line
-        above (``Tel:\n0612345678``) still counts."""
+        if the candidate's own field has a label (more than a label tail such as ``No:``
+        before it); a label on the line above (``Tel:\n0612345678``) still counts."""
         breaks = self.field_breaks
         if not breaks:
             return size
@@ -322,8 +328,8 @@ class Doc:
         if i < 0:
             return size
         cut = breaks[i]
-        if cut <= start - size or cut == start or self.folded[cut:start].isspace():
-            return size
+        if cut <= start - size or LABEL_TAIL.fullmatch(self.lower, cut, start):
+            return size  # no label of its own: "Tel:\n0612...", "Passport\nNo: G1234..."
         return start - cut
 
     @lazy

@@ -74,6 +74,9 @@ EMAIL = [
     ("find us at example.com for more", []),  # a bare "at" needs a spelled "dot" too
     ("smithgeoffrey @ gmail . com", [("email", "smithgeoffrey @ gmail . com")]),
     ("hewei1131 艾特 qq 点 com", [("email", "hewei1131 艾特 qq 点 com")]),
+    ("john dot smith at gmail dot com", [("email", "john dot smith at gmail dot com")]),
+    ("He invested at the dot com peak", []),  # letters-only name, not a mail provider
+    ("I worked at Amazon dot com", []),
 ]
 
 CARD = [
@@ -88,6 +91,7 @@ CARD = [
     ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
     ("use the sandbox card 4242 4242 4242 4242 to try it", []),
     ("💳 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
+    ("Stop testing me. Her card: 4539 1488 0343 6467", [("payment_card", "4539 1488 0343 6467")]),
     ("注文番号 4585595671942765", []),  # an order number
     ("工资卡 6217664297855422740 农行的", [("payment_card", "6217664297855422740")]),
 ]
@@ -166,6 +170,10 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("+33 6 12 34 56 78", "fr", "+33 6 12 34 56 78"),
         ("text 6316425339", "en", "6316425339"),  # "text" is a phone word
         ("Tel.-Nr. 030 1234567", "de", "030 1234567"),
+        ("Tel.0612345678", "fr", "0612345678"),  # a label glued by its dot
+        ("Mob.07700 900123", "en-GB", "07700 900123"),
+        ("Mobile:-+91 98765 43210", "en-IN", "+91 98765 43210"),  # ":-" is a label
+        ("call me at 0 6 1 2 3 4 5 6 7 8", "fr", "0 6 1 2 3 4 5 6 7 8"),
     ],
 )
 def test_phone_next_to_the_new_rules(text: str, hints: str, expected: str) -> None:

@@ -71,6 +71,8 @@ DOB = [
     # abbreviations of the birth word and of months
     ("DDN 15 mars 1971", "fr", [("date_of_birth", "15 mars 1971")]),
     ("b. 7/22/2002", "en", [("date_of_birth", "7/22/2002")]),
+    ("Plan B. 12/03/1985", "en", []),
+    ("出生：一九八五年〇五月〇三日", "zh", [("date_of_birth", "一九八五年〇五月〇三日")]),
     ("nacida el 21 dic. 1951", "es", [("date_of_birth", "21 dic. 1951")]),
     # the birth word in another sentence; a death, a deadline, a format example
     ("Never post your date of birth online. Deadline is 03/28/2018", "en", []),
@@ -179,6 +181,29 @@ ADDRESS = [
         "62, rue Louis Jourdan, 73806 Rousset-sur-Blin",
     ),
     ("Vive en Calle Ruiz 46, 31154 Zaragoza.", "es", "Calle Ruiz 46, 31154 Zaragoza"),
+    ("lives at 12 Oak Road, Troy.", "en", "12 Oak Road, Troy"),
+    ("lives at 12 Oak Road, Springfield\r\nbye", "en", "12 Oak Road, Springfield"),
+    (
+        "habite au 3 rue Nationale, 59650 Villeneuve d'Ascq",
+        "fr",
+        "3 rue Nationale, 59650 Villeneuve d'Ascq",
+    ),
+    ("12 rue X, 94190 Villeneuve Saint Georges", "fr", "12 rue X, 94190 Villeneuve Saint Georges"),
+    (
+        "12 rue de la Paix, bât. B, 3e étage, 75002 Paris",
+        "fr",
+        "12 rue de la Paix, bât. B, 3e étage, 75002 Paris",
+    ),
+    (
+        "Karl-Marx-Allee 3, 60311 Frankfurt am Main",
+        "de",
+        "Karl-Marx-Allee 3, 60311 Frankfurt am Main",
+    ),
+    (
+        "Doris-Kostolzin-Gasse 21, 10115 Berlin-Mitte",
+        "de",
+        "Doris-Kostolzin-Gasse 21, 10115 Berlin-Mitte",
+    ),
     ("12 Smith Street, Sydney NSW 2000", "en-AU", "12 Smith Street, Sydney NSW 2000"),
     # post office boxes and US military mail
     ("PO Box 1234, Springfield, IL 62704", "en", "PO Box 1234, Springfield, IL 62704"),

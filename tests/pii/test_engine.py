@@ -96,6 +96,12 @@ DENSE = [
     "4111 1111 1111 1111 " * 50_000,
     ("身份证 440305198506123216 " * 40_000)[:1_000_000],
     "Aa1 " * 250_000,
+    # a hyphenated town or street name could once be split thousands of ways (45 s)
+    ("Hauptstraße 5, " + "A-" * 40 + "A B ") * 10_000,
+    "Hauptstraße 5 " + "A.A-" * 250_000,
+    # the second reading of digits typed one by one or split by pictographs
+    "1 2 3 4 5 6 7 8 9 0 " * 50_000,
+    "8❤️" * 330_000,
 ]
 ADVERSARIAL = NON_MATCHING + DENSE
 

@@ -65,10 +65,7 @@ def town_only(town: str) -> str:
     """A regex for a town after the street without a postcode (``12 Oak Road, Springfield``):
     taken only when punctuation, a line end, the text end or a lower-case word follows it,
     so a capitalised word that starts the next sentence is not swallowed."""
-    return rf"(?P<town>, ?(?:{town})(?=[ \t]*(?:[.,;:!?|/)\n。，；！？]|$)| [a-z]))"
-
-
-_SENTENCE_DOT = re.compile(r"[^\W\d_]{5}\.$")
+    return rf"(?P<town>, ?(?:{town})(?=[ \t]*(?:[.,;:!?|/)\r\n。，；！？]|$)| [a-z]))"
 
 
 class AddressRecognizer(Recognizer):
@@ -100,6 +97,12 @@ class AddressRecognizer(Recognizer):
                 return start
             start = space + 1
 
+    @staticmethod
+    def ends_with_town(m: re.Match[str], end: int) -> bool:
+        """Whether the match ends with its town (``town`` or ``tail`` group)."""
+        groups = m.re.groupindex
+        return any(name in groups and m.end(name) == end for name in ("town", "tail"))
+
     def full(self, m: re.Match[str]) -> bool:
         return bool(m.group("tail"))
 
@@ -115,8 +118,8 @@ class AddressRecognizer(Recognizer):
             start = self.trim_left(text, start, end)
             while end > start and text[end - 1] in " ,\n\t":
                 end -= 1
-            if _SENTENCE_DOT.search(text, start, end):
-                end -= 1  # "..., 32830 Zaragoza." (not the dot of "Main St.")
+            if text[end - 1] == "." and self.ends_with_town(m, end):
+                end -= 1  # "..., 32830 Zaragoza.", "12 Oak Road, Troy." (not "Main St.")
             score = self.full_score if self.full(m) else self.base_score
             if (
                 doc.word_before(start, 24, self.context) != -1

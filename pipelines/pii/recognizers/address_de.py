@@ -23,15 +23,17 @@ _ARTICLES = [
     "unter den",
 ]
 _ARTICLE = "Am|An der|An den|Auf dem|Auf der|Auf den|Im|In der|Zum|Zur|Unter den"
-_W = rf"[{UP}][{UP}{LOW}.-]{{0,25}}"
+# A hyphen is only a separator between words (in the classes too it would give a hyphenated
+# name thousands of ways to split, each tried when the match fails).
+_W = rf"[{UP}][{UP}{LOW}.]{{0,25}}"
 _STREET = (
     rf"(?:[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
     rf"|(?:(?:{_ARTICLE}) )?(?:{_W}[ -]){{1,3}}(?:{_SEPARATE})"
     rf"|(?P<bare>(?:{_ARTICLE}) {_W}))"
 )
 _TOWN = (
-    rf"[{UP}][{UP}{LOW}-]{{1,30}}"
-    rf"(?:[ -](?:am|an der|an|der|im|bei|ob|in|vor|auf|[{UP}(][{UP}{LOW}()-]{{0,30}})){{0,3}}"
+    rf"[{UP}][{UP}{LOW}]{{1,30}}"
+    rf"(?:[ -](?:am|an der|an|der|im|bei|ob|in|vor|auf|[{UP}(][{UP}{LOW}()]{{0,30}})){{0,3}}"
 )
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?)?)(?![\w])"

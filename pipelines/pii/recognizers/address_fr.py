@@ -25,7 +25,9 @@ _NAME = rf"(?:{_PARTICLE} ?)?{_NAME_WORD}(?: (?:{_PARTICLE} ?)?{_NAME_WORD}){{0,
 _TOWN = (
     rf"(?:(?:Saint|Sainte|Le|La|Les|L'|L’|Da|De|Du|Des|Di) )?[{UP}][{UP}{LOW}'’]{{0,30}}"
     rf"(?:-[{UP}{LOW}][{UP}{LOW}'’]{{0,30}}"
-    rf"| (?:sur|sous|en|lès|lez|le|la|les|de|du|des|aux) [{UP}][{UP}{LOW}'’]{{0,30}}){{0,4}}"
+    rf"| (?:sur|sous|en|lès|lez|le|la|les|de|du|des|aux|Saint|Sainte|St|Ste)"
+    rf" [{UP}][{UP}{LOW}'’]{{0,30}}"
+    rf"| (?:d'|d’)[{UP}][{UP}{LOW}'’]{{0,30}}){{0,4}}"
 )
 _AFTER_MONTH = re.compile(
     r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
@@ -38,7 +40,7 @@ PATTERN = re.compile(
     rf"(?i:{_TYPES}) (?P<name>{_NAME})"
     # a unit before the postcode: "bât. B", "apt 12", "3e étage"
     rf"(?:, ?(?:(?i:bât\.?|bâtiment|bat\.|apt\.?|appartement|app\.|escalier|esc\.|porte)"
-    rf" ?[0-9A-Za-z]{{1,4}}|\d{{1,2}}(?:e|er|ème) étage))?"
+    rf" ?[0-9A-Za-z]{{1,4}}|\d{{1,2}}(?:e|er|ème) étage)){{0,3}}"
     rf"(?:(?P<tail>,? ?\n? ?(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}(?: (?i:cedex)(?: \d{{1,2}})?)?)"
     rf"|{town_only(_TOWN)})?"
     r"(?![\w])"

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.shape import min_digit_run
-from pipelines.pii.text import Doc, Span
+from pipelines.pii.text import LABEL_TAIL, Doc, Span
 
 NEGATIVE_WORDS = (
     "order",
@@ -125,10 +125,6 @@ CLAIMING_KINDS = frozenset({"national_id", "payment_card", "iban", "passport"})
 URL_PENALTY = 0.6
 CONTEXT_BEFORE = 40
 CONTEXT_AFTER = 12
-# What may stand between a context word and the number it labels ("passport number: ").
-_LABEL_TAIL = re.compile(
-    r"[\s:：#.\-]{0,3}(?:number|no\.?|nr\.?|n°|num[eé]ro|número|nummer|号码|號碼|号|番号)?[\s:：#.\-]{0,3}"
-)
 
 # A letter next to a digit: needed by every ID that starts with letters (IBAN, HKID, ...).
 UPPER_DIGIT = re.compile(r"[A-Z]\d")
@@ -210,7 +206,7 @@ class Recognizer:
         if pos == -1:
             return False
         word_end = max(0, start - size) + pos
-        return _LABEL_TAIL.fullmatch(doc.lower, word_end, start) is not None
+        return LABEL_TAIL.fullmatch(doc.lower, word_end, start) is not None
 
     def hopeless(
         self, doc: Doc, start: int, end: int, base: float, with_context: float | None = None

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers._dates import make_date
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc, trie_pattern
+from pipelines.pii.text import SENTENCE_END, Doc, trie_pattern
 
 MONTHS = {
     # English
@@ -107,7 +107,6 @@ CONTEXT = (
     "nac.",
     "fecha nac",
     "ddn",
-    "b.",
     "🎂",
     # Portuguese, Italian, Dutch, Polish, Korean, Japanese
     "nascido",
@@ -133,10 +132,9 @@ _AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生まれ|생|生(
 AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire")
 AFTER_WINDOW = 20
 _AFTER_ANYWHERE = re.compile("生|생|anniversaire")  # what the after-words hold beyond CONTEXT
-# any(word in lower-cased text); "b." only as a word of its own (not "club.")
-_CONTEXT_ANYWHERE = re.compile(
-    trie_pattern([w for w in CONTEXT if w != "b."]) + r"|(?<![a-z])b\. ?\d"
-)
+_CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
+# "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
+_BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
 # The date of something else that a birth word names (a song, a film, a company's
@@ -228,9 +226,8 @@ EVENT_WORDS = (
     "jj/mm/aaaa",
     "tt.mm.jjjj",
 )
-# A sentence ends between the birth word and the date: the word belongs to another one.
-# (Not the dot of an abbreviation: St., Dr., b.)
-_SENTENCE_END = re.compile(r"(?:(?<![A-Z][a-z])(?<![\s.][A-Za-z])\.|[!?])(?:\s|$)|[。！？]")
+# A sentence ends between the birth word and the date (SENTENCE_END): the word belongs to
+# another one.
 # Older than anyone alive: a historical figure's birth date, not a leak.
 MAX_AGE_DAYS = 115 * 366
 _EVENT_AFTER = re.compile(r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立)")
@@ -244,6 +241,7 @@ _HAN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 
 def han_number(numeral: str) -> int | None:
     """The value of a Chinese numeral from 1 to 99 (``十二``, ``二十四``), else ``None``."""
+    numeral = numeral.lstrip("〇零") or numeral  # 〇五月
     tens, ten, ones = numeral.partition("十")
     if not ten:
         return _HAN_VALUE.get(numeral) if len(numeral) == 1 else None
@@ -314,7 +312,9 @@ class DateOfBirthRecognizer(Recognizer):
             return False
         lower = doc.lower
         return (
-            _CONTEXT_ANYWHERE.search(lower) is not None or _AFTER_ANYWHERE.search(lower) is not None
+            _CONTEXT_ANYWHERE.search(lower) is not None
+            or _AFTER_ANYWHERE.search(lower) is not None
+            or "b." in doc.folded
         )
 
     def context_after(self, doc: Doc, end: int) -> bool:
@@ -333,7 +333,9 @@ class DateOfBirthRecognizer(Recognizer):
             date = self.parse(m, doc)
             if date is None or not MIN_AGE_DAYS <= (today - date).days <= MAX_AGE_DAYS:
                 continue
-            if m.group("sy"):
+            if _BORN_ABBREVIATION.search(doc.folded, max(0, start - 3), start):
+                birth = start - lo  # the abbreviation ends right before the date
+            elif m.group("sy"):
                 lo = max(lo, start - SHORT_YEAR_WINDOW)
                 birth = doc.find_word(lo, start, CONTEXT)
                 if birth == -1 and not doc.labelled_by_column(start, CONTEXT):
@@ -350,7 +352,7 @@ class DateOfBirthRecognizer(Recognizer):
                 doc.lower, end
             ):
                 continue  # "Born in the U.S.A. came out on June 4, 1984"
-            if birth != -1 and _SENTENCE_END.search(doc.folded, lo + birth, start):
+            if birth != -1 and SENTENCE_END.search(doc.folded, lo + birth, start):
                 continue  # "never post your date of birth online. Deadline: 03/28/2018"
             score = self.context_score if not m.group("cy") else 0.8
             yield Candidate(

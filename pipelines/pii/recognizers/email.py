@@ -112,10 +112,53 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 OBFUSCATED_PATTERN = re.compile(
     rf"(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}}{_DOT}[A-Za-z]{{2,24}})"
     rf"(?![A-Za-z0-9-])"
-    rf"|(?P<slocal>{_LOCAL}) ?(?: at | @ |艾特) ?"
+    rf"|(?P<slocal>{_LOCAL}(?: dot [A-Za-z0-9_%+-]{{1,63}}){{0,3}}) ?(?:(?P<bare> at )| @ |艾特) ?"
     rf"(?P<sdomain>{_LABEL}(?:{_SPELLED_DOT}{_LABEL}){{0,4}}{_SPELLED_DOT}[A-Za-z]{{2,24}})"
     rf"(?![A-Za-z0-9-])",
     re.IGNORECASE,
+)
+# With a bare " at ", a local part of letters only needs a mail provider's domain: "john at
+# gmail dot com" is an address, "invested at the dot com peak" is English.
+MAIL_PROVIDERS = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "hotmail",
+        "outlook",
+        "live",
+        "msn",
+        "aol",
+        "icloud",
+        "me",
+        "mac",
+        "proton",
+        "protonmail",
+        "gmx",
+        "web",
+        "t-online",
+        "freenet",
+        "orange",
+        "free",
+        "sfr",
+        "laposte",
+        "wanadoo",
+        "qq",
+        "163",
+        "126",
+        "sina",
+        "sohu",
+        "yeah",
+        "foxmail",
+        "aliyun",
+        "naver",
+        "daum",
+        "hanmail",
+        "yandex",
+        "mail",
+        "libero",
+        "virgilio",
+    ]
 )
 _SPELLED_AT = ("[at]", "(at)", "{at}", "<at>", "[@]", "(@)", " dot ", " @ ", "艾特")
 _DOT_WORD = re.compile(rf"{_DOT}|{_SPELLED_DOT}", re.IGNORECASE)
@@ -130,8 +173,10 @@ class ObfuscatedEmailRecognizer(EmailRecognizer):
         return any(at in lower for at in _SPELLED_AT)
 
     def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
-        local = (match.group("local") or match.group("slocal")).lower()
+        local = _DOT_WORD.sub(".", match.group("local") or match.group("slocal")).lower()
         domain = _DOT_WORD.sub(".", match.group("domain") or match.group("sdomain")).lower()
         if ".." in local or domain.rsplit(".", 1)[1] in FILE_EXTENSIONS:
+            return None
+        if match.group("bare") and local.isalpha() and domain.split(".")[0] not in MAIL_PROVIDERS:
             return None
         return f"{local}@{domain}", ({"role": True} if local in ROLE_MAILBOXES else {})

@@ -14,7 +14,7 @@ from stdnum import luhn
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import CONTEXT_BEFORE, NumericIdRecognizer
-from pipelines.pii.text import Doc
+from pipelines.pii.text import SENTENCE_END, Doc
 
 # Groups of four (the last one shorter: 4-4-4-3), Amex/Diners 4-6-5 and 4-6-4, and the
 # 6+13 of 19-digit UnionPay cards.
@@ -62,7 +62,7 @@ CONTEXT = (
 )
 
 # Words of tutorials and form examples ("use the sandbox card 4242 4242 4242 4242"): they
-# lower the score even when a card word is nearer.
+# lower the score even when a card word is nearer (in the same sentence).
 EXAMPLE_WORDS = (
     "test card",
     "testing",
@@ -129,6 +129,9 @@ class PaymentCardRecognizer(NumericIdRecognizer):
                 continue
             details = {"brand": card_brand}
             cand = self.candidate(doc, span.start, span.end, compact, details, base=base)
-            if doc.word_before(span.start, CONTEXT_BEFORE, EXAMPLE_WORDS) != -1:
+            example = doc.word_before(span.start, CONTEXT_BEFORE, EXAMPLE_WORDS)
+            if example != -1 and not SENTENCE_END.search(
+                doc.folded, max(0, span.start - CONTEXT_BEFORE) + example, span.start
+            ):
                 cand.score = min(cand.score, EXAMPLE_SCORE)
             yield cand

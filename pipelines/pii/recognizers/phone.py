@@ -41,9 +41,9 @@ sre_parse = _sre_parser.parse
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 # (The leading look-ahead states what every match starts with, so the scan skips faster.)
-# Not glued to a word by a dot (WPAI.807431.269) nor to an e-mail's "@" (97194458@qq.com).
+# Not glued to an e-mail's "@" (97194458@qq.com).
 _CANDIDATE = re.compile(
-    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])(?<![A-Za-z]\.)"
+    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
     r"(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@])(?![ .\-/]?\d)"
 )
@@ -71,6 +71,8 @@ _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _SSN_LAYOUT = re.compile(r"\d{3}-\d{2}-\d{4}")  # a US SSN's layout, no country's phone layout
 _MONEY = "€$£¥%°"
+_WORD_BEFORE_DOT = re.compile(r"([^\W\d_]+)\.$")
+DOT_LABELS = frozenset(["tel", "tél", "mob", "ph", "fax", "tlf", "telf", "cel", "nr", "no"])
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
 # number; without a phone word it is reported only in the shapes people write phone numbers
 # unbroken: a Chinese mobile, or a national number with its trunk prefix (0655434103).
@@ -228,7 +230,11 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2].lstrip()[:1]
     if (before and before in _MONEY) or (after and after in _MONEY):
         return True
-    return before == "-" and (start < 2 or not text[start - 2].isalnum())
+    if before == ".":  # glued to a word by a dot (WPAI.807431.269), unless a label (Tel.06...)
+        word = _WORD_BEFORE_DOT.search(text, max(0, start - 16), start)
+        return word is not None and word.group(1).lower() not in DOT_LABELS
+    # a negative number (-39.4209), not a label's dash (Mobile:-+91 ...)
+    return before == "-" and raw[0].isdigit() and (start < 2 or text[start - 2] in " \t\n(,;")
 
 
 def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
