@@ -81,7 +81,7 @@ OTHER_IDS = [
     ("Reisepassnummer: JZF1Z7K2F", [("de_passport", "JZF1Z7K2F")]),
     ("boarding pass 123456789", []),
     ("paspoort XX6FPLVH6", [("nl_passport", "XX6FPLVH6")]),
-    ("Passport\nNo: G12345678", [("passport", "G12345678")]),  # the label on the line above
+    ("Passport\nNo: G12345678", [("cn_passport", "G12345678")]),  # the label on the line above
     ("🛂 EJ2849815", [("cn_passport", "EJ2849815")]),  # a field icon
     # the passport word labels the number right after it, not the next one
     ("护照号 EM0677154", [("cn_passport", "EM0677154")]),  # also passes the HKID check
