@@ -205,6 +205,13 @@ ADDRESS = [
         "Doris-Kostolzin-Gasse 21, 10115 Berlin-Mitte",
     ),
     ("12 Smith Street, Sydney NSW 2000", "en-AU", "12 Smith Street, Sydney NSW 2000"),
+    (
+        "Home: H.No. 296, Konda Path, Ozhukarai 605260.",
+        "en-IN",
+        "H.No. 296, Konda Path, Ozhukarai 605260",
+    ),
+    ("Home: 44/847, Sidhu Circle, Thane 917286", "en-IN", "44/847, Sidhu Circle, Thane 917286"),
+    ("Home: 57, Varty Nagar, Junagadh-271727", "en-IN", "57, Varty Nagar, Junagadh-271727"),
     # post office boxes and US military mail
     ("PO Box 1234, Springfield, IL 62704", "en", "PO Box 1234, Springfield, IL 62704"),
     ("his mailing address is P.O. Box 77", "en", "P.O. Box 77"),

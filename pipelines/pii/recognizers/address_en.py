@@ -224,6 +224,12 @@ SUFFIXES = [
     "Approach",
     "Esplanade",
     "Promenade",
+    # India
+    "Nagar",
+    "Marg",
+    "Chowk",
+    "Ganj",
+    "Zila",
 ]
 ABBREVIATIONS = [
     "St",
@@ -277,16 +283,18 @@ _US_STATE_ZIP = (
     r"(?:[A-Z]{2}\.?,? {1,2}(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
     r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT),? {1,2}\d{4})"  # Australia: state, 4-digit postcode
 )
+_IN_PIN = r"\d{6}(?!\d)"  # India: Amaravati 668587, Mirzapur-267837
 _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 _SEP = r"(?:, ?|,? ?\n ?| )"
 _TAIL = (
     rf"(?:(?P<tail>{_SEP}{_CITY},? {_US_STATE_ZIP}"
     rf"|{_SEP}{_CITY}(?:{_SEP}{_CITY})?{_SEP}{_UK_POST}"
-    rf"|{_SEP}{_UK_POST})|{town_only(_CITY)})?"
+    rf"|{_SEP}{_UK_POST}"
+    rf"|{_SEP}{_CITY}(?: |-){_IN_PIN})|{town_only(_CITY)})?"
 )
 PATTERN = re.compile(
     rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
-    rf"|(?<![\w-])\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?,? )"
+    rf"|(?<![\w-])(?:H\. ?No\. )?\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}})?,? )"
     rf"{_STREET}{_UNIT}?{_TAIL}(?![\w])"
 )
 
