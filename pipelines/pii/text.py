@@ -2,7 +2,8 @@
 
 Folding maps full-width ASCII variants (``１１０１``, ``－``, ``：``), the ideographic space
 and the usual dash look-alikes to plain ASCII *one character for one character*, so every
-offset found in the folded text is an offset into the original text.
+offset found in the folded text is an offset into the original text. Invisible characters,
+and a pictograph between two digits, become spaces; ``ー`` next to a digit becomes ``-``.
 """
 
 from __future__ import annotations
