@@ -30,7 +30,8 @@ def _finding_json(f: Finding, text: str, unmasked: bool) -> dict[str, Any]:
 
 
 def _hints(record: dict[str, Any]) -> list[str] | None:
-    hints = [record[k] for k in ("language", "lang", "country") if isinstance(record.get(k), str)]
+    keys = ("language", "lang", "locale", "country")
+    hints = [record[k] for k in keys if isinstance(record.get(k), str)]
     return hints or None
 
 

@@ -78,3 +78,19 @@ def test_secret_key_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setenv("MONITOR_SECRET_KEY", "s3cret")
     assert load_secret_key() == b"s3cret"
     assert not (tmp_path / "cfg" / "secret.key").exists()
+
+
+def test_locale_key_is_a_hint() -> None:
+    """The ``locale`` key chooses the phone region: 090-1234-5678 is a Japanese mobile."""
+    data = (
+        json.dumps({"id": 1, "text": "call 090-1234-5678", "locale": "ja-JP"})
+        + "\n"
+        + json.dumps({"id": 2, "text": "call 090-1234-5678"})
+        + "\n"
+    ).encode()
+    result = CliRunner().invoke(scan, ["-"], input=data)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    countries = {x["id"]: [f["country"] for f in x["findings"]] for x in lines}
+    assert countries[1] == ["JP"]
+    assert countries[2] != ["JP"]
