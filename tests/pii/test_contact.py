@@ -104,11 +104,12 @@ IBAN = [
         [("iban", "FR76 3000 6000 0112 3456 7890 189")],
     ),
     ("IBAN FR76 3000 6000 0112 3456 7890 188", []),
-    # lower case, after the word IBAN only
+    # lower case, only where the text names a bank account
     (
         "IBAN: fr76 3000 6000 0112 3456 7890 189 merci",
         [("iban", "fr76 3000 6000 0112 3456 7890 189")],
     ),
+    ("nr konta pl77372233080689834480961646", [("iban", "pl77372233080689834480961646")]),
     ("virement fr76 3000 6000 0112 3456 7890 189", []),
 ]
 

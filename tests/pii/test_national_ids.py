@@ -81,6 +81,8 @@ OTHER_IDS = [
     ("Reisepassnummer: JZF1Z7K2F", [("de_passport", "JZF1Z7K2F")]),
     ("boarding pass 123456789", []),
     ("paspoort XX6FPLVH6", [("nl_passport", "XX6FPLVH6")]),
+    ("여권: M119E6722", [("kr_passport", "M119E6722")]),
+    ("Steuerliche ID 40978452460", [("de_steuer_id", "40978452460")]),
     ("Passport\nNo: G12345678", [("cn_passport", "G12345678")]),  # the label on the line above
     ("🛂 EJ2849815", [("cn_passport", "EJ2849815")]),  # a field icon
     # the passport word labels the number right after it, not the next one

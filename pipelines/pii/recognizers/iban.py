@@ -13,15 +13,32 @@ from pipelines.pii.text import Doc
 
 # The look-behind follows the first letter (same matches; the scan skips to capitals).
 PATTERN = re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]){11,32}(?![0-9a-z])")
-# Written in lower case ("iban: fr76 3000 ..."): looked for only after the word IBAN.
+# Written in lower case ("iban: fr76 3000 ...", "nr konta pl77..."): looked for only where
+# the text names a bank account.
 ANY_CASE = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,32}(?![0-9A-Za-z])")
-IBAN_WORD = re.compile(r"(?<![a-z])iban(?![a-z])")
+IBAN_WORD = re.compile(
+    r"(?<![a-z])(?:iban|rib|konto|konta|conta|conto|cuenta|compte|rekening|account)(?![a-z])"
+)
 
 
 class IbanRecognizer(Recognizer):
     kind = "iban"
     scheme = "iban"
-    context = ("iban", "bank", "account", "rib", "konto", "cuenta", "compte", "virement")
+    context = (
+        "iban",
+        "bank",
+        "account",
+        "rib",
+        "konto",
+        "konta",
+        "conta",
+        "conto",
+        "cuenta",
+        "compte",
+        "rekening",
+        "virement",
+        "🏦",
+    )
     base_score = 0.9
     context_score = 0.97
     min_digits = 10

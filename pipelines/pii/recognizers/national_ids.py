@@ -46,7 +46,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("es_dni", "ES", "es.dni", r"\d{8}(?:-?[A-Za-z]| [A-Z])", ("dni", "documento nacional", "nif"), 0.6),
     Scheme("es_nie", "ES", "es.nie", r"[XYZxyz]-?\d{7}-?[A-Za-z]", ("nie", "extranjero"), 0.7),
     Scheme("it_codice_fiscale", "IT", "it.codicefiscale", r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]", ("codice fiscale", "cf", "c.f."), 0.85),
-    Scheme("de_steuer_id", "DE", "de.idnr", r"\d{2} ?\d{3} ?\d{3} ?\d{3}", ("steuer-id", "steueridentifikationsnummer", "steuer-identifikationsnummer", "identifikationsnummer", "steuerliche identifikationsnummer", "idnr", "tax id")),
+    Scheme("de_steuer_id", "DE", "de.idnr", r"\d{2} ?\d{3} ?\d{3} ?\d{3}", ("steuer-id", "steuer id", "steuerliche id", "steueridentifikationsnummer", "steuer-identifikationsnummer", "identifikationsnummer", "steuerliche identifikationsnummer", "idnr", "tax id")),
     Scheme("nl_bsn", "NL", "nl.bsn", r"\d{4}\.?\d{2}\.?\d{3}|\d{9}", ("bsn", "burgerservicenummer", "sofinummer")),
     Scheme("pl_pesel", "PL", "pl.pesel", r"\d{11}", ("pesel",)),
     Scheme("se_personnummer", "SE", "se.personnummer", r"(?:\d{2})?\d{6}[-+]\d{4}", ("personnummer", "personnr"), 0.6),

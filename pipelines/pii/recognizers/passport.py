@@ -20,6 +20,7 @@ PATTERN = re.compile(
     r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
     r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{9})"  # US, UK (9 digits), Spain (AAA123456), others
     r"|(?P<nl>[A-NP-Z]{2}[A-NP-Z0-9]{6}\d)"  # Netherlands: XX6FPLVH6
+    r"|(?P<kr>[MSRGD]\d{3}[A-Z]\d{4})"  # Korea since 2021: M123A4567
     r")(?![0-9A-Za-z])(?!\([0-9A-Z]\))"  # not a Hong Kong ID: A123456(7)
 )
 # The national part of an international phone number (+34 803605216).
@@ -50,7 +51,7 @@ CONTEXT = (
 )
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 _DIGIT = re.compile(r"\d")
-COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL"}
+COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL", "kr": "KR"}
 
 
 # "护照号 EM0677154": a passport word right before the number outweighs the check digit of
