@@ -57,7 +57,16 @@ LEFT_STOPWORDS = frozenset(
         "rue:",
     ]
 )
-COMMON_CONTEXT = ("address", "lives at", "living at", "lives in", "home address", "domicile")
+COMMON_CONTEXT = (
+    "address",
+    "lives at",
+    "living at",
+    "lives in",
+    "home address",
+    "domicile",
+    "🏠",
+    "🏡",
+)
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
 
 
