@@ -100,6 +100,21 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+MAX_SPAN = 400  # no recognizer reports a longer span (addresses are the longest)
+
+
+def _beaten(cand: Candidate, plain: list[tuple[int, int, float]]) -> bool:
+    """Whether a candidate of ``plain`` (sorted (start, end, score)) overlapping ``cand``
+    scores at least as high."""
+    i = bisect.bisect_left(plain, (cand.end,)) - 1
+    while i >= 0 and plain[i][0] > cand.start - MAX_SPAN:
+        _start, end, score = plain[i]
+        if end > cand.start and score >= cand.score:
+            return True
+        i -= 1
+    return False
+
+
 class Engine:
     """Detect personal data in text.
 
@@ -141,9 +156,12 @@ class Engine:
         out = self._run(Doc(text, langs, countries), min_score)
         squeezed = squeeze(text)
         if squeezed is not None:  # digits typed one by one, pictographs between groups
+            plain = sorted((c.start, c.end, c.score) for c in out)
             for cand in self._run(Doc(squeezed.text, langs, countries), min_score):
                 cand.start, cand.end = squeezed.original(cand.start, cand.end)
-                out.append(cand)
+                # The plain reading wins ties: two numbers on two lines stay two numbers.
+                if not _beaten(cand, plain):
+                    out.append(cand)
         return out
 
     def _run(self, doc: Doc, min_score: float) -> list[Candidate]:

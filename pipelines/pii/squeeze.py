@@ -2,8 +2,9 @@
 
 Characters typed one by one (``DNI 7 1 6 0 0 3 0 6 H``, ``E S 9 2 7 8 ...``) and pictographs
 between digit groups (``2861❤️9137❤️8021``, ``98625766❤️H``) are taken out, so the recognizers see
-``71600306H`` and ``286191378021``; offsets found in the squeezed text map back to the
-original text through the kept positions.
+``71600306H`` and ``286191378021``; a line break between two digit groups (``133⏎1206 5906``)
+reads as a space. Offsets found in the squeezed text map back to the original text through
+the kept positions.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ _MIN_DIGITS = 5
 # A pictograph (with its variation selector or joiner) between a digit and a digit or letter.
 _P = r"[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f\u200d]?"
 _PICTOGRAPH = re.compile(rf"(?<=\d){_P}(?=[0-9A-Za-z])|(?<=[A-Za-z]){_P}(?=\d)")
-# Cheap necessary condition for either.
-_MAYBE = re.compile(rf"\d [^\W_] [^\W_] |\d{_P}|{_P}\d")
+# A number broken over two lines: a line break between digit groups (or a letter-led IBAN).
+_LINE_BREAK = re.compile(r"(?<=\d)\r?\n(?=\d)")
+# Cheap necessary condition for any of them.
+_MAYBE = re.compile(rf"\d [^\W_] [^\W_] |\d{_P}|{_P}\d|\d\r?\n\d")
 
 
 class Squeezed:
@@ -46,7 +49,12 @@ def squeeze(text: str) -> Squeezed | None:
             dropped.update(range(m.start() + 1, m.end(), 2))  # the spaces
     for m in _PICTOGRAPH.finditer(text):
         dropped.update(range(m.start(), m.end()))
-    if not dropped:
+    spaces: set[int] = set()
+    for m in _LINE_BREAK.finditer(text):
+        dropped.update(range(m.start(), m.end() - 1))  # a "\r"
+        spaces.add(m.end() - 1)
+    if not dropped and not spaces:
         return None
     kept = [i for i in range(len(text)) if i not in dropped]
-    return Squeezed("".join(text[i] for i in kept), kept, len(text))
+    squeezed = "".join(" " if i in spaces else text[i] for i in kept)
+    return Squeezed(squeezed, kept, len(text))

@@ -21,6 +21,8 @@ ENGINE = Engine(b"test-key")
         ("a b c d e f g h", None),  # letters only: nothing to read
         ("scores 1 2 3", None),  # too short a run
         ("I ❤️ 2 cats", None),
+        ("133\n1206 5906", "133 1206 5906"),  # a number broken over two lines
+        ("Tel:\r\n0612", None),  # a label, not a digit, before the line break
     ],
 )
 def test_squeeze(text: str, squeezed: str | None) -> None:
@@ -52,6 +54,12 @@ def test_squeezed_spans_map_back() -> None:
             ("iban", "E S 9 2 7 8 9 6 6 6 1 1 6 5 4 5 6 8 6 3 0 7 0 8", "ES9278966611654568630708"),
         ),
         ("🪪 2861❤️9137❤️8021", "en-IN", ("national_id", "2861❤️9137❤️8021", "286191378021")),
+        ("联系方式 133\n1206 5906 谢谢", "zh", ("phone", "133\n1206 5906", "+8613312065906")),
+        (
+            "身份证号码：5101 0719\n9106 1326 01，手机",
+            "zh",
+            ("national_id", "5101 0719\n9106 1326 01", "510107199106132601"),
+        ),
     ],
 )
 def test_dodged_numbers_are_found_with_original_offsets(
@@ -66,3 +74,10 @@ def test_squeeze_is_linear() -> None:
     start = time.perf_counter()
     assert squeeze(text) is not None
     assert time.perf_counter() - start < 5.0
+
+
+def test_two_numbers_on_two_lines_stay_two() -> None:
+    """The plain reading wins a tie: a list of phone numbers is not one long number."""
+    text = "0612345678\n0698765432"
+    found = [text[f.start : f.end] for f in ENGINE.scan(text, hints="fr")]
+    assert found == ["0612345678", "0698765432"]
