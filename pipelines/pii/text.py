@@ -25,15 +25,16 @@ for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63):
 # a space, so the groups read as groups.
 for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
     _FOLD[_cp] = 0x20
-_FOLD[0x3002] = 0x2E  # ideographic full stop -> "." only inside numbers matters, harmless
 _FOLD[0x00B7] = 0x2E  # middle dot
 del _FOLD[0xFF5E]  # keep the full-width tilde (used as "to" in ranges)
 
 
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "ー]")
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "ー。]")
 # The katakana long-vowel mark is a dash only next to a digit (０９０ー１２３４ー５６７８);
-# inside a word (マイナンバー) it stays.
+# inside a word (マイナンバー) it stays. The ideographic full stop is a dot only between digits
+# (after "luofang@example.org。" a sentence ends; the address does not go on).
 _CHOON_DASH = re.compile(r"(?<=\d)ー|ー(?=\d)")
+_IDEOGRAPHIC_DOT = re.compile(r"(?<=\d)。(?=\d)")
 
 
 # A pictograph between two digits separates digit groups (353👉203👉4603).
@@ -49,6 +50,8 @@ def fold(text: str) -> str:
         text = text.translate(_FOLD)  # (a dict lookup per character: only when needed)
         if "ー" in text:
             text = _CHOON_DASH.sub("-", text)
+        if "。" in text:
+            text = _IDEOGRAPHIC_DOT.sub(".", text)
     if _EMOJI.search(text) is not None:
         text = _EMOJI_BETWEEN_DIGITS.sub(" ", text)
     return text

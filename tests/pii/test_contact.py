@@ -64,6 +64,7 @@ EMAIL = [
     ("use icon@2x.png for retina screens", []),  # a file name
     ("git clone git@github.com:acme/widgets.git", []),  # an SSH remote
     ("mail me at a.b@example.com: thanks", [("email", "a.b@example.com")]),
+    ("luofang@example.org。isbn 978", [("email", "luofang@example.org")]),  # 。 ends it
     # written to dodge scrapers: bracketed "at" and "dot"
     ("email: john (at) example (dot) com", [("email", "john (at) example (dot) com")]),
     ("jane.doe[at]gmail.com", [("email", "jane.doe[at]gmail.com")]),
@@ -86,6 +87,7 @@ CARD = [
     ("amex 378282246310005", [("payment_card", "378282246310005")]),
     ("card 4111 1111 1111 1112", []),  # Luhn fails
     ("order 4111111111111111", []),
+    ("card for order #4111111111111111", []),  # the order word is nearer: below 0.5
     ("银行卡：622181 5095692252183", [("payment_card", "622181 5095692252183")]),  # 6+13
     ("银行卡：3757-6528-6684-316", [("payment_card", "3757-6528-6684-316")]),  # 4-4-4-3
     ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
@@ -156,6 +158,7 @@ NOT_PHONE = [
     ("ID:663-39-6627", None),  # a US SSN's layout (and a valid Spanish mobile's digits)
     ("updated to 8.7.2968.279", "en"),  # a version
     ("afecta a 679.062.960 clientes", "es"),  # a count
+    ("转发 18812790869", "zh"),  # a count of reposts
 ]
 
 
@@ -172,6 +175,9 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("text 6316425339", "en", "6316425339"),  # "text" is a phone word
         ("Tel.-Nr. 030 1234567", "de", "030 1234567"),
         ("Tel.0612345678", "fr", "0612345678"),  # a label glued by its dot
+        ("Tel. 0044 7472 977170", "de", "0044 7472 977170"),  # 00: the international prefix
+        ("llamad al 663698366", "es", "663698366"),
+        ("手机 138。1234。5678", "zh", "138。1234。5678"),
         ("Mob.07700 900123", "en-GB", "07700 900123"),
         ("Mobile:-+91 98765 43210", "en-IN", "+91 98765 43210"),  # ":-" is a label
         ("call me at 0 6 1 2 3 4 5 6 7 8", "fr", "0 6 1 2 3 4 5 6 7 8"),

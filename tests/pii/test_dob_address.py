@@ -212,6 +212,22 @@ ADDRESS = [
     ),
     ("Home: 44/847, Sidhu Circle, Thane 917286", "en-IN", "44/847, Sidhu Circle, Thane 917286"),
     ("Home: 57, Varty Nagar, Junagadh-271727", "en-IN", "57, Varty Nagar, Junagadh-271727"),
+    (
+        "山东省青岛市即墨区科技园南路220号",
+        "zh",
+        "山东省青岛市即墨区科技园南路220号",
+    ),  # 即 starts a name
+    (
+        "wohnhaft Schillerstraße 168, 38723 Hamburg EAN 2534",
+        "de",
+        "Schillerstraße 168, 38723 Hamburg",
+    ),
+    ("Am Markt 3, 70392 Dresden Frist: 18.05.2020", "de", "Am Markt 3, 70392 Dresden"),
+    (
+        "Hauptstr. 5, 61348 Bad Homburg vor der Höhe",
+        "de",
+        "Hauptstr. 5, 61348 Bad Homburg vor der Höhe",
+    ),
     # post office boxes and US military mail
     ("PO Box 1234, Springfield, IL 62704", "en", "PO Box 1234, Springfield, IL 62704"),
     ("his mailing address is P.O. Box 77", "en", "P.O. Box 77"),

@@ -31,9 +31,15 @@ _STREET = (
     rf"|(?:(?:{_ARTICLE}) )?(?:{_W}[ -]){{1,3}}(?:{_SEPARATE})"
     rf"|(?P<bare>(?:{_ARTICLE}) {_W}))"
 )
+_TOWN_PARTICLE = "am|an der|an|der|im|bei|ob der|ob|in der|in|vor der|vorm|vor|auf der|auf"
+# A town: hyphenated parts (Garmisch-Partenkirchen), "am Main", "(Saale)", "Bad Kreuznach";
+# a capitalised word after a space only after such a prefix, so "... 38723 Hamburg EAN 2534"
+# and "70392 Dresden Frist: ..." end at the town.
 _TOWN = (
+    rf"(?:(?:Bad|Sankt|St\.|Neu|Alt|Groß|Klein|Königs|Hansestadt|Lutherstadt) )?"
     rf"[{UP}][{UP}{LOW}]{{1,30}}"
-    rf"(?:[ -](?:am|an der|an|der|im|bei|ob|in|vor|auf|[{UP}(][{UP}{LOW}()]{{0,30}})){{0,3}}"
+    rf"(?:-[{UP}][{UP}{LOW}]{{0,30}}| \([{UP}][{UP}{LOW}]{{0,30}}\)"
+    rf"| (?:{_TOWN_PARTICLE}) [{UP}][{UP}{LOW}]{{0,30}}){{0,3}}"
 )
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?)?)(?![\w])"

@@ -85,6 +85,11 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+def _starts_admin_name(text: str, pos: int, anchor: int) -> bool:
+    names = admin_names()
+    return any(text[pos : pos + k] in names for k in (3, 4) if pos + k <= anchor)
+
+
 def left_edge(text: str, anchor: int) -> tuple[int, bool]:
     """Start of the address whose road/estate suffix ends at ``anchor``; (start, has_admin)."""
     seg = anchor
@@ -94,8 +99,8 @@ def left_edge(text: str, anchor: int) -> tuple[int, bool]:
         ch = text[seg - 1]
         if "0" <= ch <= "9" and digits < 4:
             digits += 1
-        elif _is_han(ch) and ch not in STOP:
-            digits = 0
+        elif _is_han(ch) and (ch not in STOP or _starts_admin_name(text, seg - 1, anchor)):
+            digits = 0  # (a stop character that starts a division name: 即墨区, 从化区)
         else:
             break
         seg -= 1

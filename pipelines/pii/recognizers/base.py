@@ -91,6 +91,24 @@ NEGATIVE_WORDS = (
     "remboursement",
     "réf",
     "bestelnummer",
+    "bestell-nr",
+    "bestellnr",
+    "rechnungsnummer",
+    "rechnungs-nr",
+    "sendungsnummer",
+    "auftragsnummer",
+    # counts
+    "转发",
+    "播放",
+    "阅读",
+    "点赞",
+    "评论",
+    "views",
+    "vues",
+    "aufrufe",
+    "likes",
+    "shares",
+    "retweets",
     "ordernummer",
     "zamówienia",
     "zamówienie",
@@ -119,7 +137,7 @@ NEGATIVE_WORDS = (
     "大乐透",
 )
 
-NEGATIVE_PENALTY = 0.45
+NEGATIVE_PENALTY = 0.46  # a context score of 0.95 lands below the 0.5 flag threshold
 CLAIM_SCORE = 0.75  # validated IDs at or above this hide phone candidates inside them
 CLAIMING_KINDS = frozenset({"national_id", "payment_card", "iban", "passport"})
 URL_PENALTY = 0.6

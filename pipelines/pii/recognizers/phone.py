@@ -86,6 +86,15 @@ CONTEXT = (
     "cell",
     "call",
     "text me",
+    "mob",
+    "llamad",
+    "llama al",
+    "llámame",
+    "ruft an",
+    "anrufen",
+    "appelez",
+    "appelle",
+    "tlf",
     "text",
     "txt",
     "sms",
@@ -373,8 +382,9 @@ class PhoneRecognizer(Recognizer):
                     continue  # no region's number patterns fit (and too short to split)
             if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
                 continue  # negative context or URL: cannot reach the reporting threshold
-            # Fast path: the whole candidate is one number.
-            whole = whole_number(raw, tried)
+            # Fast path: the whole candidate is one number ("0044 ..." dialled from Europe is
+            # "+44 ...": 00 is not every region's international prefix).
+            whole = whole_number("+" + raw[2:] if raw.startswith("00") else raw, tried)
             if whole is None and tried and tried[0] in regions and not raw.startswith(("+", "00")):
                 others = self.other_regions(doc, m.start(), m.end(), digits, regions)
                 whole = whole_number(raw, others) if others else None
