@@ -19,6 +19,8 @@ _P = r"[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f\u200d]?"
 _PICTOGRAPH = re.compile(rf"(?<=\d){_P}(?=[0-9A-Za-z])|(?<=[A-Za-z]){_P}(?=\d)")
 # A number broken over two lines: a line break between digit groups (or a letter-led IBAN).
 _LINE_BREAK = re.compile(r"(?<=\d)\r?\n(?=\d)")
+# ... only when the line holds more than the number (a label, a cell): "Tel: 133⏎1206 5906".
+_LABELLED_LINE_END = re.compile(r"[^\W\d_][^\n]*?[\d ]+$|[\t,;:|\"][\d ]+$")
 # Cheap necessary condition for any of them.
 _MAYBE = re.compile(rf"\d [^\W_] [^\W_] |\d{_P}|{_P}\d|\d\r?\n\d")
 
@@ -51,6 +53,8 @@ def squeeze(text: str) -> Squeezed | None:
         dropped.update(range(m.start(), m.end()))
     spaces: set[int] = set()
     for m in _LINE_BREAK.finditer(text):
+        if _LABELLED_LINE_END.search(text, max(0, m.start() - 40), m.start()) is None:
+            continue  # a line of digits alone: a list ("06\n12\n34"), not a broken number
         dropped.update(range(m.start(), m.end() - 1))  # a "\r"
         spaces.add(m.end() - 1)
     if not dropped and not spaces:

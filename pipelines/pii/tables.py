@@ -63,26 +63,26 @@ def _table_at(
 ) -> tuple[list[tuple[int, int, int, int]], int] | None:
     """The table whose header is line ``i``, if any: its data cells and the next line."""
     start, header_line = lines[i]
-    if any(ch.isdigit() for ch in header_line):
+    if any(ch.isdigit() for ch in header_line) or _RULE.fullmatch(header_line):
         return None
     for delimiter in DELIMITERS:
         if delimiter not in header_line:
             continue
         header = split_cells(header_line, start, delimiter)
-        if len(header) < 2:
-            continue
+        if sum(1 for h0, h1 in header if h1 > h0) < 2:
+            continue  # two named columns at least
         cells: list[tuple[int, int, int, int]] = []
         j = i + 1
         while j < len(lines) and lines[j][0] == lines[j - 1][0] + len(lines[j - 1][1]) + 1:
             row_start, row = lines[j]
-            if delimiter == "|" and _RULE.fullmatch(row):
-                j += 1
+            if j == i + 1 and delimiter == "|" and _RULE.fullmatch(row):
+                j += 1  # the |---|---| line right under a Markdown header
                 continue
             row_cells = split_cells(row, row_start, delimiter)
-            if len(row_cells) != len(header):
-                break
+            if not len(header) - 1 <= len(row_cells) <= len(header) or len(row_cells) < 2:
+                break  # (a row may leave out its last, empty cell)
             cells.extend(
-                (c0, c1, h0, h1) for (c0, c1), (h0, h1) in zip(row_cells, header, strict=True)
+                (c0, c1, h0, h1) for (c0, c1), (h0, h1) in zip(row_cells, header, strict=False)
             )
             j += 1
         if cells:

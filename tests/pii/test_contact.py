@@ -78,6 +78,8 @@ EMAIL = [
     ("john dot smith at gmail dot com", [("email", "john dot smith at gmail dot com")]),
     ("He invested at the dot com peak", []),  # letters-only name, not a mail provider
     ("I worked at Amazon dot com", []),
+    ("df = a @ b . numpy", []),  # code, not a spelled-out address
+    ("ping @ home . Later", []),
 ]
 
 CARD = [
@@ -177,6 +179,8 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("Tel.0612345678", "fr", "0612345678"),  # a label glued by its dot
         ("Tel. 0044 7472 977170", "de", "0044 7472 977170"),  # 00: the international prefix
         ("llamad al 663698366", "es", "663698366"),
+        ("Tel: 612.345.678", "es", "612.345.678"),  # with a phone word, not a count
+        ("Tel: 079-12-3456", "en", "079-12-3456"),  # with a phone word, not an SSN
         ("手机 138。1234。5678", "zh", "138。1234。5678"),
         ("Mob.07700 900123", "en-GB", "07700 900123"),
         ("Mobile:-+91 98765 43210", "en-IN", "+91 98765 43210"),  # ":-" is a label

@@ -175,3 +175,27 @@ def test_context_gates_equal_substring_checks() -> None:
     ):
         for low in ("", "born", "a dob b", "naissance", "née", "passeport", "reisepass x", "x"):
             assert (gate.search(low) is not None) == any(w in low for w in words)
+
+
+def test_iban_mod97_by_length_is_the_plain_checksum() -> None:
+    """The one-pass MOD 97-10 of every prefix equals the checksum computed on its own."""
+    import random
+    import string
+
+    from stdnum.iso7064 import mod_97_10
+
+    from pipelines.pii.recognizers.iban import mod97_by_length
+
+    rng = random.Random(5)
+    letters, alnum = string.ascii_uppercase, string.ascii_uppercase + string.digits
+    for _ in range(500):
+        compact = (
+            "".join(rng.choice(letters) for _ in range(2))
+            + "".join(rng.choice(string.digits) for _ in range(2))
+            + "".join(rng.choice(alnum) for _ in range(rng.randint(11, 30)))
+        )
+        mods = mod97_by_length(compact)
+        for length in range(15, len(compact) + 1):
+            value = compact[:length]
+            rearranged = "".join(str(int(ch, 36)) for ch in value[4:] + value[:4])
+            assert mods[length] == mod_97_10.checksum(rearranged)

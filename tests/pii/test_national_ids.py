@@ -84,6 +84,8 @@ OTHER_IDS = [
     ("여권: M119E6722", [("kr_passport", "M119E6722")]),
     ("Steuerliche ID 40978452460", [("de_steuer_id", "40978452460")]),
     ("Passport\nNo: G12345678", [("cn_passport", "G12345678")]),  # the label on the line above
+    ("Passport # 1: 123456789", [("passport", "123456789")]),  # a short number in between
+    ("My passport, issued 12 May 2015, number 533380006", [("passport", "533380006")]),
     ("🛂 EJ2849815", [("cn_passport", "EJ2849815")]),  # a field icon
     # the passport word labels the number right after it, not the next one
     ("护照号 EM0677154", [("cn_passport", "EM0677154")]),  # also passes the HKID check

@@ -21,8 +21,9 @@ ENGINE = Engine(b"test-key")
         ("a b c d e f g h", None),  # letters only: nothing to read
         ("scores 1 2 3", None),  # too short a run
         ("I ❤️ 2 cats", None),
-        ("133\n1206 5906", "133 1206 5906"),  # a number broken over two lines
+        ("Tel 133\n1206 5906", "Tel 133 1206 5906"),  # a number broken over two lines
         ("Tel:\r\n0612", None),  # a label, not a digit, before the line break
+        ("Numbers drawn\n06\n12\n34", None),  # lines of digits alone: a list
     ],
 )
 def test_squeeze(text: str, squeezed: str | None) -> None:

@@ -36,6 +36,8 @@ def test_split_cells_honours_quotes_and_strips() -> None:
         ("Name;Tel\nAnn;0612345678\n\nBob;0698765432", [("Ann", "Name"), ("0612345678", "Tel")]),
         ("Name,Tel\nAnn,0612345678,extra", []),  # a row of another width ends the table
         ("id,2024\nAnn,0612345678", []),  # a header holds no digits
+        # a row may leave out its last, empty cell
+        ("Name,Tel,Note\nAnn,0612345678", [("Ann", "Name"), ("0612345678", "Tel")]),
         ("one line, no table", []),
     ],
 )
@@ -77,6 +79,8 @@ def test_header_is_context(text: str, hints: str, expected: list[tuple[str, str]
         "a,b\n" * 250_000,  # tables everywhere
         "a\tb\n1\t2\t3\n" * 100_000,  # headers without a table
         '"' * 1_000_000 + "\n,",
+        "|-|\n" * 250_000,  # rule lines are never headers (each re-scanned all below it)
+        "|\n" * 500_000,
     ],
 )
 def test_tables_scan_in_linear_time(text: str) -> None:

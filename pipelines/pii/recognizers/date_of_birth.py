@@ -261,6 +261,14 @@ def short_year(yy: int) -> int:
 
 
 def _month_first(doc: Doc) -> bool:
+    """Whether numeric dates read month first (memoised per document)."""
+    found = doc.cache.get(_month_first)
+    if found is None:
+        found = doc.cache[_month_first] = _month_first_uncached(doc)
+    return found  # type: ignore[no-any-return]
+
+
+def _month_first_uncached(doc: Doc) -> bool:
     if doc.countries & MDY_COUNTRIES:
         return True
     if doc.countries:

@@ -112,7 +112,7 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 OBFUSCATED_PATTERN = re.compile(
     rf"(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}}{_DOT}[A-Za-z]{{2,24}})"
     rf"(?![A-Za-z0-9-])"
-    rf"|(?P<slocal>{_LOCAL}(?: dot [A-Za-z0-9_%+-]{{1,63}}){{0,3}}) ?(?:(?P<bare> at )| @ |艾特) ?"
+    rf"|(?P<slocal>{_LOCAL}(?: dot [A-Za-z0-9_%+-]{{1,63}}){{0,3}}) ?(?:(?P<bare> at | @ )|艾特) ?"
     rf"(?P<sdomain>{_LABEL}(?:{_SPELLED_DOT}{_LABEL}){{0,4}}{_SPELLED_DOT}[A-Za-z]{{2,24}})"
     rf"(?![A-Za-z0-9-])",
     re.IGNORECASE,
@@ -164,6 +164,24 @@ _SPELLED_AT = ("[at]", "(at)", "{at}", "<at>", "[@]", "(@)", " dot ", " @ ", "�
 _DOT_WORD = re.compile(rf"{_DOT}|{_SPELLED_DOT}", re.IGNORECASE)
 
 
+# Top-level domains a spelled-out address may end in: any two letters (a country) or these.
+COMMON_TLDS = frozenset(
+    ["com", "net", "org", "edu", "gov", "info", "biz", "name", "mobi", "online", "xyz", "app"]
+)
+
+
+def _spelled_domain_ok(local: str, domain: str, bare: str | None) -> bool:
+    """A spelled-out address ends in a real-looking top-level domain, and with a bare "at"
+    or " @ " a name of letters only needs a mail provider's domain ("q @ k . transpose",
+    "ping @ home . Later", "invested at the dot com peak" are not addresses)."""
+    tld = domain.rsplit(".", 1)[1]
+    if not (len(tld) == 2 or tld in COMMON_TLDS):
+        return False
+    if bare and local.isalpha():
+        return len(local) > 1 and domain.split(".")[0] in MAIL_PROVIDERS
+    return True
+
+
 class ObfuscatedEmailRecognizer(EmailRecognizer):
     pattern = OBFUSCATED_PATTERN
     base_score = 0.85
@@ -177,6 +195,6 @@ class ObfuscatedEmailRecognizer(EmailRecognizer):
         domain = _DOT_WORD.sub(".", match.group("domain") or match.group("sdomain")).lower()
         if ".." in local or domain.rsplit(".", 1)[1] in FILE_EXTENSIONS:
             return None
-        if match.group("bare") and local.isalpha() and domain.split(".")[0] not in MAIL_PROVIDERS:
+        if match.group("slocal") and not _spelled_domain_ok(local, domain, match.group("bare")):
             return None
         return f"{local}@{domain}", ({"role": True} if local in ROLE_MAILBOXES else {})

@@ -50,7 +50,7 @@ CONTEXT = (
     "🛂",
 )
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
-_DIGIT = re.compile(r"\d")
+_OTHER_NUMBER = re.compile(r"\d{5}")  # not "Passport # 1:", "(issued 2019)"
 COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL", "kr": "KR"}
 
 
@@ -81,7 +81,7 @@ class PassportRecognizer(Recognizer):
         if pos == -1:
             return True  # the word may follow the number; score() decides
         word_end = max(0, start - size) + pos
-        return _DIGIT.search(doc.folded, word_end, start) is None
+        return _OTHER_NUMBER.search(doc.folded, word_end, start) is None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded

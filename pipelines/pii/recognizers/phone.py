@@ -54,9 +54,11 @@ _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")  # 2024-05-06 14:00
 # decimal number (88526114.2).
 _IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)")
 _DECIMAL = re.compile(r"\d+\.\d{1,2}")
-# Thousands grouping of a count: 15 280 387 414, 3,312,256,204, 679.062.960 (never a phone
-# layout; 612 345 678 with spaces is a Spanish number).
-_THOUSANDS = re.compile(r"\d{1,2}(?:([ .,])\d{3})(?:\1\d{3})+|\d{3}(?:([.,])\d{3})(?:\2\d{3})+")
+# Thousands grouping of a count: 15 280 387 414, 3,312,256,204 (never a phone layout).
+_THOUSANDS = re.compile(r"\d{1,2}(?:([ .,])\d{3})(?:\1\d{3})+")
+# Without a phone word near it, also 679.062.960 (a Spanish count; "Tel: 612.345.678" is a
+# Spanish number) and the 3-2-4 layout of a US SSN ("Tel: 079-12-3456" is a phone number).
+_COUNT_OR_SSN = re.compile(r"\d{3}([.,])\d{3}(?:\1\d{3})+|\d{3}-\d{2}-\d{4}")
 # A draw, a score list or a table row: six or more groups of one or two digits
 # (04 21 26 33 34 41 + 08), or a spaced separator used twice (35 / 22 / 83). A French
 # number has five pairs; with its country code it starts with "+" and is not checked.
@@ -69,7 +71,6 @@ _DECIMAL_LIST = re.compile(r"\d\.\d(?: |$)")
 _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
-_SSN_LAYOUT = re.compile(r"\d{3}-\d{2}-\d{4}")  # a US SSN's layout, no country's phone layout
 _MONEY = "€$£¥%°"
 _WORD_BEFORE_DOT = re.compile(r"([^\W\d_]+)\.$")
 DOT_LABELS = frozenset(["tel", "tél", "mob", "ph", "fax", "tlf", "telf", "cel", "nr", "no"])
@@ -218,9 +219,8 @@ def may_hold_number(digits: str, region: str) -> bool:
 
 def not_a_phone_number(text: str, start: int, end: int) -> bool:
     """Shapes that libphonenumber may accept but people do not write a phone number in: a
-    draw or score list, decimals, coordinates and versions, a date with more numbers after it, the
-    3-2-4 layout of a US SSN, an amount (a currency or unit sign next to it), a negative
-    number."""
+    draw or score list, decimals, coordinates and versions, a date with more numbers after it,
+    an amount (a currency or unit sign next to it), a negative number."""
     raw = text[start:end]
     if not raw.startswith(("+", "00")) and (
         (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw) and not _ONE_BY_ONE.fullmatch(raw))
@@ -232,8 +232,6 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     ):
         return True
     if raw[4:5] == "-" and _ISO_DATE_START.match(raw):
-        return True
-    if raw[3:4] == "-" and _SSN_LAYOUT.fullmatch(raw):
         return True
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
@@ -357,6 +355,8 @@ class PhoneRecognizer(Recognizer):
             if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
                 continue
             if not_a_phone_number(text, m.start(), m.end()):
+                continue
+            if _COUNT_OR_SSN.fullmatch(raw) and self.score(doc, m.start(), m.end(), 0, 1) < 0.5:
                 continue
             base = None
             if raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw):
