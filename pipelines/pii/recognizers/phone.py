@@ -359,8 +359,10 @@ class PhoneRecognizer(Recognizer):
             if _COUNT_OR_SSN.fullmatch(raw) and self.score(doc, m.start(), m.end(), 0, 1) < 0.5:
                 continue
             base = None
-            if raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw):
-                base = WEAK_SCORE
+            if (raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw)) or (
+                " " in raw and _ONE_BY_ONE.fullmatch(raw)
+            ):
+                base = WEAK_SCORE  # (digits typed one by one: a phone word decides)
                 if self.hopeless(doc, m.start(), m.end(), base):
                     continue
             if doc.claimed(m.start(), m.end()):
