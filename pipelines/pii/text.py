@@ -137,7 +137,9 @@ class Doc:
 
     @lazy
     def lower(self) -> str:
-        return _lower_same_length(self.folded)
+        """The folded text in lower case, for context words; an underscore reads as a space,
+        so the keys of pasted records (``date_of_birth``, ``id_no``) are words too."""
+        return _lower_same_length(self.folded).replace("_", " ")
 
     @lazy
     def digit_count(self) -> int:

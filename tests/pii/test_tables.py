@@ -73,6 +73,31 @@ def test_header_is_context(text: str, hints: str, expected: list[tuple[str, str]
 
 
 @pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
+        # the keys of pasted records are labels: snake_case and camelCase
+        (
+            '{"name": "Jessica Gay", "id_no": "161 964 630"}',
+            "en-CA",
+            [("national_id", "161 964 630")],
+        ),
+        (
+            '{"date_of_birth": "12/03/1985", "phone_number": "6316425339"}',
+            "en",
+            [("date_of_birth", "12/03/1985"), ("phone", "6316425339")],
+        ),
+        (
+            '{"dateOfBirth": "1985-03-12", "passportNumber": "123456789"}',
+            "en",
+            [("date_of_birth", "1985-03-12"), ("passport", "123456789")],
+        ),
+    ],
+)
+def test_record_keys_are_context(text: str, hints: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.kind, text[f.start : f.end]) for f in ENGINE.scan(text, hints=hints)] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Name,Passport\n" + "Bob,67UN96324\n" * 70_000,  # one 1 MB table

@@ -104,6 +104,7 @@ CONTEXT = (
     "nacimiento",
     "cumpleaños",
     "birthdate",
+    "dateofbirth",
     "nac.",
     "fecha nac",
     "ddn",

@@ -27,6 +27,7 @@ PATTERN = re.compile(
 _DIALLING_CODE_BEFORE = re.compile(r"\+\d{1,3}[ -]?$")
 CONTEXT = (
     "passport",
+    "passportnumber",
     "护照",
     "護照",
     "passeport",

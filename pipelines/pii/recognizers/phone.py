@@ -83,6 +83,7 @@ WEAK_SCORE = 0.45
 CONTEXT = (
     "tel",
     "phone",
+    "phonenumber",
     "mobile",
     "cell",
     "call",
