@@ -179,6 +179,7 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("Tel.0612345678", "fr", "0612345678"),  # a label glued by its dot
         ("Tel. 0044 7472 977170", "de", "0044 7472 977170"),  # 00: the international prefix
         ("llamad al 663698366", "es", "663698366"),
+        ("DNI: 17200719P, su número 623382192", "es", "623382192"),
         ("Tel: 612.345.678", "es", "612.345.678"),  # with a phone word, not a count
         ("Tel: 079-12-3456", "en", "079-12-3456"),  # with a phone word, not an SSN
         ("手机 138。1234。5678", "zh", "138。1234。5678"),
