@@ -17,7 +17,7 @@ _MIN_DIGITS = 5
 # A pictograph (with its variation selector or joiner) between a digit and a digit or letter.
 _P = r"[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f\u200d]?"
 _PICTOGRAPH = re.compile(rf"(?<=\d){_P}(?=[0-9A-Za-z])|(?<=[A-Za-z]){_P}(?=\d)")
-# A number broken over two lines: a line break between digit groups (or a letter-led IBAN).
+# A number broken over two lines: a line break between digit groups.
 _LINE_BREAK = re.compile(r"(?<=\d\d)\r?\n(?=\d{3})")  # (groups of 2+ and 3+ digits)
 # ... only when the line holds more than the number (a label, a cell): "Tel: 133⏎1206 5906".
 _LABELLED_LINE_END = re.compile(r"[^\W\d_][^\n]*?[\d ]+$|[\t,;:|\"][\d ]+$")
