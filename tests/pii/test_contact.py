@@ -76,7 +76,8 @@ EMAIL = [
     ("smithgeoffrey @ gmail . com", [("email", "smithgeoffrey @ gmail . com")]),
     ("hewei1131 艾特 qq 点 com", [("email", "hewei1131 艾特 qq 点 com")]),
     ("john dot smith at gmail dot com", [("email", "john dot smith at gmail dot com")]),
-    ("He invested at the dot com peak", []),  # letters-only name, not a mail provider
+    ("He invested at the dot com peak", []),  # letters-only name, not a mail provider...
+    ("email: jsmith at example dot org", [("email", "jsmith at example dot org")]),  # ...unless
     ("I worked at Amazon dot com", []),
     ("df = a @ b . numpy", []),  # code, not a spelled-out address
     ("ping @ home . Later", []),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipelines.pii.recognizers.base import RegexRecognizer
+from pipelines.pii.recognizers.base import CONTEXT_BEFORE, RegexRecognizer
 
 PATTERN = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
@@ -77,7 +77,19 @@ class EmailRecognizer(RegexRecognizer):
     kind = "email"
     scheme = "email"
     pattern = PATTERN
-    context = ("email", "e-mail", "mail", "邮箱", "郵箱", "邮件", "courriel")
+    context = (
+        "email",
+        "e-mail",
+        "mail",
+        "邮箱",
+        "郵箱",
+        "邮件",
+        "courriel",
+        "correo",
+        "contact",
+        "écrivez",
+        "write to",
+    )
     negative = ()
     base_score = 0.9
     context_score = 0.95
@@ -170,15 +182,19 @@ COMMON_TLDS = frozenset(
 )
 
 
-def _spelled_domain_ok(local: str, domain: str, bare: str | None) -> bool:
-    """A spelled-out address ends in a real-looking top-level domain, and with a bare "at"
-    or " @ " a name of letters only needs a mail provider's domain ("q @ k . transpose",
-    "ping @ home . Later", "invested at the dot com peak" are not addresses)."""
+def _spelled_domain_ok(local: str, domain: str, bare: str | None) -> bool | None:
+    """A spelled-out address ends in a real-looking top-level domain (else False). With a
+    bare "at" or " @ ", a name of letters only is an address with a mail provider's domain
+    (True), otherwise only next to an e-mail word (None): "q @ k . transpose", "ping @ home .
+    Later", "invested at the dot com peak" are not addresses, "email: jsmith at example dot
+    org" is."""
     tld = domain.rsplit(".", 1)[1]
     if not (len(tld) == 2 or tld in COMMON_TLDS):
         return False
     if bare and local.isalpha():
-        return len(local) > 1 and domain.split(".")[0] in MAIL_PROVIDERS
+        if len(local) < 2:
+            return False
+        return True if domain.split(".")[0] in MAIL_PROVIDERS else None
     return True
 
 
@@ -195,6 +211,19 @@ class ObfuscatedEmailRecognizer(EmailRecognizer):
         domain = _DOT_WORD.sub(".", match.group("domain") or match.group("sdomain")).lower()
         if ".." in local or domain.rsplit(".", 1)[1] in FILE_EXTENSIONS:
             return None
-        if match.group("slocal") and not _spelled_domain_ok(local, domain, match.group("bare")):
-            return None
-        return f"{local}@{domain}", ({"role": True} if local in ROLE_MAILBOXES else {})
+        details: dict[str, Any] = {"role": True} if local in ROLE_MAILBOXES else {}
+        if match.group("slocal"):
+            ok = _spelled_domain_ok(local, domain, match.group("bare"))
+            if ok is False:
+                return None
+            if ok is None:
+                details["needs_context"] = True
+        return f"{local}@{domain}", details
+
+    def analyze(self, doc):  # type: ignore[no-untyped-def]
+        for cand in super().analyze(doc):
+            if cand.details.pop("needs_context", False) and (
+                doc.word_before(cand.start, CONTEXT_BEFORE, self.context) == -1
+            ):
+                continue
+            yield cand
