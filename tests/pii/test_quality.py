@@ -47,10 +47,16 @@ def evaluate(n: int = N_POSTS, seed: int = SEED) -> tuple[dict[str, float], floa
     return f1, precision, recall
 
 
+# The issue asks every kind for F1 >= 0.95 and post flags for 0.98; the engine reaches 0.99
+# and more on this corpus, so a drop below REGRESSION_FLOOR is a regression to look at (a
+# spelled-e-mail rule once cost e-mail 0.97 unnoticed under the 0.95 bar).
+REGRESSION_FLOOR = 0.99
+
+
 def test_quality_on_generated_corpus() -> None:
     f1, precision, recall = evaluate()
     assert len(f1) == 8
     for kind, value in f1.items():
-        assert value >= 0.95, (kind, value)
-    assert precision >= 0.98
-    assert recall >= 0.98
+        assert value >= REGRESSION_FLOOR, (kind, value)  # (above the issue's 0.95)
+    assert precision >= REGRESSION_FLOOR  # (above the issue's 0.98)
+    assert recall >= REGRESSION_FLOOR
