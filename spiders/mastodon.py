@@ -23,10 +23,7 @@ from spiders.parsers.common import BadResponse
 
 PAGE_LIMIT = 40  # the API's maximum for account statuses
 ACCOUNT_PATH = re.compile(r"^/@([A-Za-z0-9_]{1,64})/?$")
-
-
-def _id_key(status_id: str | None) -> tuple[int, str]:
-    return parser.status_id_key(status_id or "")
+_id_key = parser.status_id_key
 
 
 class MastodonSpider(MonitorSpider):
@@ -119,7 +116,7 @@ class MastodonSpider(MonitorSpider):
             status_id = parser.status_id_of(post.post_id)
             if not parser.is_cursor_id(status_id):
                 continue
-            if not parser.is_cursor_id(current) or _id_key(status_id) > _id_key(current):
+            if _id_key(status_id) > _id_key(current):  # (a non-cursor current sorts lowest)
                 self.crawl_state["since_id"] = status_id
 
     def _next_page(self, response: Response, rel: str, bound: str) -> str | None:

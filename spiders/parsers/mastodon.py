@@ -77,7 +77,7 @@ def is_cursor_id(value: Any) -> bool:
     return isinstance(value, str) and CURSOR_ID.match(value) is not None
 
 
-def status_id_key(status_id: str) -> tuple[int, str]:
+def status_id_key(status_id: str | None) -> tuple[int, str]:
     """Sort key of a Mastodon id: numeric order for cursor ids (``is_cursor_id``); every
     other id sorts below all of them and equal to each other, so it never wins a cursor."""
     if not is_cursor_id(status_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -26,6 +27,15 @@ CHANNEL_MARKUP = ".tgme_channel_info, section.tgme_channel_history, div.tgme_wid
 logger = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def _page(response: Response) -> tuple[str, bool, BeautifulSoup]:
+    """The decoded text of a preview page, whether it decoded cleanly, and its parsed tree:
+    the spider asks :func:`is_channel_page`, :func:`parse_channel_page` and :func:`older_page`
+    about the same response, which is decoded and parsed once (the tree is only read)."""
+    text, clean = decode_text(response)
+    return text, clean, BeautifulSoup(text, "html.parser")
+
+
 def channel_of(account_url: str) -> str | None:
     """The channel name in ``https://t.me/<channel>`` (or ``/s/<channel>``), if any."""
     match = CHANNEL_PATH.match(urlsplit(account_url).path)
@@ -35,8 +45,7 @@ def channel_of(account_url: str) -> str | None:
 def is_channel_page(response: Response) -> bool:
     """True when the page has channel preview markup (header, message list or a message);
     False for a page of some other kind, which an empty channel's preview is not."""
-    text, _clean = decode_text(response)
-    return BeautifulSoup(text, "html.parser").select_one(CHANNEL_MARKUP) is not None
+    return _page(response)[2].select_one(CHANNEL_MARKUP) is not None
 
 
 def is_preview(response: Response) -> bool:
@@ -48,9 +57,7 @@ def is_preview(response: Response) -> bool:
 
 def older_page(response: Response) -> str | None:
     """The ``before`` id of the next older page (the "load more" link), if any."""
-    text, _clean = decode_text(response)
-    soup = BeautifulSoup(text, "html.parser")
-    more = soup.select_one("a.tme_messages_more[data-before]")
+    more = _page(response)[2].select_one("a.tme_messages_more[data-before]")
     if more is None:
         return None
     before = str(more.get("data-before") or "")
@@ -129,14 +136,13 @@ def parse_channel_page(
     the page is truncated (then it is most likely the message cut off, and is skipped).
     """
     problems = problems if problems is not None else []
-    text, clean = decode_text(response)
+    text, clean, soup = _page(response)
     if not clean:
         problems.append("invalid_utf8")
     truncated = "</html>" not in text[-200:].lower()
     if truncated:
         problems.append("truncated_html")
     channel = channel or channel_of(account_url)
-    soup = BeautifulSoup(text, "html.parser")
     capture = capture_of(response)
     posts = []
     for node in soup.select("div.tgme_widget_message[data-post]"):
