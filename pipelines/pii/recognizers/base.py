@@ -215,16 +215,18 @@ class Recognizer:
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)
 
+    def context_end(self, doc: Doc, start: int) -> int:
+        """Where the nearest context word before ``start`` (in its field) ends, or -1."""
+        size = doc.field_window(start, CONTEXT_BEFORE)
+        pos = doc.word_before(start, size, self.context_words())
+        return -1 if pos == -1 else max(0, start - size) + pos
+
     def labelled(self, doc: Doc, start: int) -> bool:
         """Whether one of the context words labels the candidate (``PESEL: 4405...``,
         ``passport #6901...``). A number that needs context claims its span only then: in
         ``ID number and phone 15816289099`` the phone word is nearer."""
-        size = doc.field_window(start, CONTEXT_BEFORE)
-        pos = doc.word_before(start, size, self.context_words())
-        if pos == -1:
-            return False
-        word_end = max(0, start - size) + pos
-        return LABEL_TAIL.fullmatch(doc.lower, word_end, start) is not None
+        word_end = self.context_end(doc, start)
+        return word_end != -1 and LABEL_TAIL.fullmatch(doc.lower, word_end, start) is not None
 
     def hopeless(
         self, doc: Doc, start: int, end: int, base: float, with_context: float | None = None

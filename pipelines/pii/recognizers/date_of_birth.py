@@ -292,8 +292,9 @@ class DateOfBirthRecognizer(Recognizer):
             return make_date(int(g["zy"]), int(g["zm"]), int(g["zd"]))
         if g["iy"]:
             return make_date(int(g["iy"]), int(g["im"]), int(g["id"]))
-        if g["ny"]:
-            a, b, y = int(g["na"]), int(g["nb"]), int(g["ny"])
+        if g["ny"] or g["sy"]:
+            a, b = int(g["na"]), int(g["nb"])
+            y = int(g["ny"]) if g["ny"] else short_year(int(g["sy"]))
             if a > 12 or (b <= 12 and not _month_first(doc)):
                 return make_date(y, b, a)
             return make_date(y, a, b)
@@ -305,11 +306,6 @@ class DateOfBirthRecognizer(Recognizer):
             return make_date(int(g["my"]), month, int(g["md"])) if month else None
         if g["cy"]:
             return make_date(int(g["cy"]), int(g["cm"]), int(g["cd"]))
-        if g["sy"]:
-            a, b, year = int(g["na"]), int(g["nb"]), short_year(int(g["sy"]))
-            if a > 12 or (b <= 12 and not _month_first(doc)):
-                return make_date(year, b, a)
-            return make_date(year, a, b)
         if g.get("hy"):
             year = "".join(str(_HAN_VALUE[c]) for c in g["hy"])
             month, day = han_number(g["hm"]), han_number(g["hd"])
@@ -332,6 +328,26 @@ class DateOfBirthRecognizer(Recognizer):
             return True
         return doc.find_word(end, end + AFTER_WINDOW, AFTER_WORDS) != -1
 
+    def birth_word(self, doc: Doc, m: re.Match[str], lo: int) -> tuple[int, int] | None:
+        """(window start, end of the birth word relative to it or -1) for the date ``m``,
+        or None without birth context: a birth word in the window before (a two-digit year
+        only right after it), ``b.`` right before, a birth word just after, or the column
+        header of a table."""
+        start, end = m.span()
+        if _BORN_ABBREVIATION.search(doc.folded, max(0, start - 3), start):
+            return lo, start - lo  # the abbreviation ends right before the date
+        short = m.group("sy") is not None
+        if short:
+            lo = max(lo, start - SHORT_YEAR_WINDOW)
+        birth = doc.find_word(lo, start, CONTEXT)
+        if (
+            birth == -1
+            and (short or not self.context_after(doc, end))
+            and not doc.labelled_by_column(start, CONTEXT)
+        ):
+            return None
+        return lo, birth
+
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         prev_end = 0
         today = dt.date.today()
@@ -342,21 +358,10 @@ class DateOfBirthRecognizer(Recognizer):
             date = self.parse(m, doc)
             if date is None or not MIN_AGE_DAYS <= (today - date).days <= MAX_AGE_DAYS:
                 continue
-            if _BORN_ABBREVIATION.search(doc.folded, max(0, start - 3), start):
-                birth = start - lo  # the abbreviation ends right before the date
-            elif m.group("sy"):
-                lo = max(lo, start - SHORT_YEAR_WINDOW)
-                birth = doc.find_word(lo, start, CONTEXT)
-                if birth == -1 and not doc.labelled_by_column(start, CONTEXT):
-                    continue
-            else:
-                birth = doc.find_word(lo, start, CONTEXT)
-                if (
-                    birth == -1
-                    and not self.context_after(doc, end)
-                    and not doc.labelled_by_column(start, CONTEXT)
-                ):
-                    continue
+            found = self.birth_word(doc, m, lo)
+            if found is None:
+                continue
+            lo, birth = found
             if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
                 doc.lower, end
             ):

@@ -129,8 +129,8 @@ OBFUSCATED_PATTERN = re.compile(
     rf"(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
-# With a bare " at ", a local part of letters only needs a mail provider's domain: "john at
-# gmail dot com" is an address, "invested at the dot com peak" is English.
+# With a bare " at ", a local part of letters only needs a mail provider's domain or an
+# e-mail word: "john at gmail dot com" is an address, "invested at the dot com peak" English.
 MAIL_PROVIDERS = frozenset(
     [
         "gmail",
@@ -182,20 +182,11 @@ COMMON_TLDS = frozenset(
 )
 
 
-def _spelled_domain_ok(local: str, domain: str, bare: str | None) -> bool | None:
-    """A spelled-out address ends in a real-looking top-level domain (else False). With a
-    bare "at" or " @ ", a name of letters only is an address with a mail provider's domain
-    (True), otherwise only next to an e-mail word (None): "q @ k . transpose", "ping @ home .
-    Later", "invested at the dot com peak" are not addresses, "email: jsmith at example dot
-    org" is."""
+def _real_tld(domain: str) -> bool:
+    """Whether a spelled-out domain ends in a real-looking top-level domain ("q @ k .
+    transpose" does not)."""
     tld = domain.rsplit(".", 1)[1]
-    if not (len(tld) == 2 or tld in COMMON_TLDS):
-        return False
-    if bare and local.isalpha():
-        if len(local) < 2:
-            return False
-        return True if domain.split(".")[0] in MAIL_PROVIDERS else None
-    return True
+    return len(tld) == 2 or tld in COMMON_TLDS
 
 
 class ObfuscatedEmailRecognizer(EmailRecognizer):
@@ -213,11 +204,17 @@ class ObfuscatedEmailRecognizer(EmailRecognizer):
             return None
         details: dict[str, Any] = {"role": True} if local in ROLE_MAILBOXES else {}
         if match.group("slocal"):
-            ok = _spelled_domain_ok(local, domain, match.group("bare"))
-            if ok is False:
+            if not _real_tld(domain):
                 return None
-            if ok is None:
-                details["needs_context"] = True
+            if match.group("bare") and local.isalpha():
+                # a one-letter name with a bare "at" or " @ " is code or prose; a name of
+                # letters only is an address at a mail provider, elsewhere only next to an
+                # e-mail word ("invested at the dot com peak" vs "email: jsmith at example
+                # dot org")
+                if len(local) < 2:
+                    return None
+                if domain.split(".")[0] not in MAIL_PROVIDERS:
+                    details["needs_context"] = True
         return f"{local}@{domain}", details
 
     def analyze(self, doc):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import CONTEXT_BEFORE, Recognizer
+from pipelines.pii.recognizers.base import Recognizer
 from pipelines.pii.text import Doc, trie_pattern
 
 PATTERN = re.compile(
@@ -77,11 +77,9 @@ class PassportRecognizer(Recognizer):
         """The passport word is this number's: no other number stands between them
         ("Passport 646315199, Social Security #: 249456338" labels only the first). A passport
         word after the number counts as well."""
-        size = doc.field_window(start, CONTEXT_BEFORE)
-        pos = doc.word_before(start, size, self.context)
-        if pos == -1:
+        word_end = self.context_end(doc, start)
+        if word_end == -1:
             return True  # the word may follow the number; score() decides
-        word_end = max(0, start - size) + pos
         return _OTHER_NUMBER.search(doc.folded, word_end, start) is None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:

@@ -228,9 +228,14 @@ def may_hold_number(digits: str, region: str) -> bool:
 
 def not_a_phone_number(text: str, start: int, end: int) -> bool:
     """Shapes that libphonenumber may accept but people do not write a phone number in: a
-    draw or score list, decimals, coordinates and versions, a date with more numbers after it,
-    an amount (a currency or unit sign next to it), a negative number."""
+    date (with a time or more numbers after it), an IPv4 address, a decimal, a count, a draw
+    or score list, decimals, coordinates and versions, an amount (a currency or unit sign
+    next to it), a negative number."""
     raw = text[start:end]
+    if _DATE_LIKE.fullmatch(raw.strip()) or _DATE_TIME.match(raw):
+        return True
+    if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
+        return True
     if not raw.startswith(("+", "00")) and (
         (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw) and not _ONE_BY_ONE.fullmatch(raw))
         or (" " in raw and _SPACED_SEPARATORS.search(raw))
@@ -358,10 +363,6 @@ class PhoneRecognizer(Recognizer):
             # raw holds \d digits, separators and an extension: \D drops all but the digits
             digits = _NON_DIGIT.sub("", raw.split("x")[0].split("#")[0])
             if len(digits) < 7 or len(digits) > 30:
-                continue
-            if _DATE_LIKE.fullmatch(raw.strip()) or _DATE_TIME.match(raw):
-                continue
-            if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
                 continue
             if not_a_phone_number(text, m.start(), m.end()):
                 continue
