@@ -51,8 +51,13 @@ def safe_url(url: str | URL) -> str:
 
 def _configure_sqlite(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # WAL is a property of the file: set it only when the file is not in WAL yet. Setting it
+    # on every connection made a fresh connection (which does not know the mode before its
+    # first read) try a write, and a process opening the database while others wrote could
+    # fail with "database is locked" despite the busy timeout.
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
