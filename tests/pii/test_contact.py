@@ -162,6 +162,10 @@ NOT_PHONE = [
     ("updated to 8.7.2968.279", "en"),  # a version
     ("afecta a 679.062.960 clientes", "es"),  # a count
     ("转发 18812790869", "zh"),  # a count of reposts
+    ("Wyciek: 212 235 419 rekordów trafiło do sieci.", "pl"),  # followed by what it counts
+    ("Se filtraron 612 345 678 registros.", "es"),
+    ("Das Leck umfasst 0301 234 567 Datensätze", "de"),
+    ("共泄露 13812345678 条记录", "zh"),
 ]
 
 
@@ -187,6 +191,8 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("Mob.07700 900123", "en-GB", "07700 900123"),
         ("Mobile:-+91 98765 43210", "en-IN", "+91 98765 43210"),  # ":-" is a label
         ("call me at 0 6 1 2 3 4 5 6 7 8", "fr", "0 6 1 2 3 4 5 6 7 8"),
+        ("Tel 202 555 0143 users can call", "en", "202 555 0143"),  # a phone word: not a count
+        ("手机13812345678个人号码", "zh", "13812345678"),
     ],
 )
 def test_phone_next_to_the_new_rules(text: str, hints: str, expected: str) -> None:

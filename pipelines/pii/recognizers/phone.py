@@ -72,6 +72,17 @@ _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _MONEY = "€$£¥%°"
+# Without a phone word near it, a number followed by what it counts is a count
+# ("212 235 419 rekordów", "13812345678 条记录"): in Polish, Spanish or French text a 3-3-3
+# count is also a valid local number.
+_COUNTED = re.compile(
+    r"[ \u00a0]?(?:(?:records?|rows|entries|users|accounts|people|persons|customers|members"
+    r"|followers|subscribers|views|downloads|votes|registros|usuarios|cuentas|personas"
+    r"|clientes|rekord\w*|użytkownik\w*|kont|osób|klient\w*|enregistrements|utilisateurs"
+    r"|comptes|personnes|abonnés|datensätze|nutzer\w*|konten|personen|kunden|mitglieder"
+    r"|registri|utenti|registos|utilizadores|gebruikers)(?![^\W\d_])|[条万亿户]|人次)",
+    re.IGNORECASE,
+)
 _WORD_BEFORE_DOT = re.compile(r"([^\W\d_]+)\.$")
 DOT_LABELS = frozenset(["tel", "tél", "mob", "ph", "fax", "tlf", "telf", "cel", "nr", "no"])
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
@@ -366,7 +377,9 @@ class PhoneRecognizer(Recognizer):
                 continue
             if not_a_phone_number(text, m.start(), m.end()):
                 continue
-            if _COUNT_OR_SSN.fullmatch(raw) and self.score(doc, m.start(), m.end(), 0, 1) < 0.5:
+            if (_COUNT_OR_SSN.fullmatch(raw) or _COUNTED.match(text, m.end())) and self.score(
+                doc, m.start(), m.end(), 0, 1
+            ) < 0.5:
                 continue
             base = None
             if (raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw)) or (
