@@ -181,6 +181,22 @@ ADDRESS = [
         "62, rue Louis Jourdan, 73806 Rousset-sur-Blin",
     ),
     ("Vive en Calle Ruiz 46, 31154 Zaragoza.", "es", "Calle Ruiz 46, 31154 Zaragoza"),
+    (  # the next sentence starts with a capital: not part of the town
+        "Vive en Calle Mayor 12, 3º B, 28013 Madrid. Nacido en Soria",
+        "es",
+        "Calle Mayor 12, 3º B, 28013 Madrid",
+    ),
+    ("Calle Mayor 12, 28013 Madrid Nacido en Soria", "es", "Calle Mayor 12, 28013 Madrid"),
+    (
+        "Calle Triana 10, 35002 Las Palmas de Gran Canaria",
+        "es",
+        "Calle Triana 10, 35002 Las Palmas de Gran Canaria",
+    ),
+    (
+        "Rambla de Catalunya 5, 08800 Vilanova i la Geltrú",
+        "es",
+        "Rambla de Catalunya 5, 08800 Vilanova i la Geltrú",
+    ),
     ("lives at 12 Oak Road, Troy.", "en", "12 Oak Road, Troy"),
     ("lives at 12 Oak Road, Springfield\r\nbye", "en", "12 Oak Road, Springfield"),
     (

@@ -15,7 +15,15 @@ _TYPES = (
 _PARTICLE = r"(?:de la|de los|de las|del|de|la|el|los|las|y)"
 _W = rf"[{UP}][{UP}{LOW}'’.-]{{0,25}}"
 _NAME = rf"(?:{_PARTICLE} )?{_W}(?: (?:{_PARTICLE} )?{_W}){{0,5}}"
-_TOWN = rf"[{UP}][{UP}{LOW}'’.-]{{1,30}}(?: (?:de |del |la )?[{UP}][{UP}{LOW}'’.-]{{1,30}}){{0,3}}"
+# A town: "Madrid", "Santa Cruz de Tenerife", "Las Palmas de Gran Canaria", "Vilanova i la
+# Geltrú"; a further capitalised word only after a prefix or a particle, so "28013 Madrid.
+# Nacido el ..." and "28013 Madrid Nacido el ..." end at the town.
+_TOWN_WORD = rf"[{UP}][{UP}{LOW}'’-]{{1,30}}"
+_TOWN_PREFIX = r"(?:San|Santa|Sant|Santo|El|La|Las|Los|Ciudad|Puerto|Villa|Vila|Gran|Torre|Nueva)"
+_TOWN = (
+    rf"(?:{_TOWN_PREFIX} )?{_TOWN_WORD}"
+    rf"(?: (?:de la|de los|de las|del|de|i la|i|y|la|el) (?:{_TOWN_PREFIX} )?{_TOWN_WORD}){{0,3}}"
+)
 PATTERN = re.compile(
     rf"(?<![\w])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
     r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}\.?){0,3}"
