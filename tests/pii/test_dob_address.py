@@ -43,6 +43,8 @@ DOB = [
     ("March 3, 1990 is her birthday btw", "en", [("date_of_birth", "March 3, 1990")]),
     ("March 3, 1990 was a Saturday. Her birthday", "en", []),  # too far after
     ("DOB 25-Feb-1991", "en", [("date_of_birth", "25-Feb-1991")]),
+    ("bday: 12.05.1993", "en", [("date_of_birth", "12.05.1993")]),
+    ("bday party on 12/05/2024 at my place", "en", []),  # an event, recent
     ("birthdate: 1954-10-24", "en", [("date_of_birth", "1954-10-24")]),
     ("nac. 24/10/1954", "es", [("date_of_birth", "24/10/1954")]),
     # a birth word next to a recent date: a release, a statistic, a company's birthday
