@@ -95,6 +95,8 @@ CARD = [
     ("银行卡：3757-6528-6684-316", [("payment_card", "3757-6528-6684-316")]),  # 4-4-4-3
     ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
     ("use the sandbox card 4242 4242 4242 4242 to try it", []),
+    ("USPS 9400 2453 7973 9536 1743 28 delivered", []),  # inside a longer grouped number
+    ("card 4111 1111 1111 1111 123 12/25", [("payment_card", "4111 1111 1111 1111")]),
     ("💳 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
     ("Stop testing me. Her card: 4539 1488 0343 6467", [("payment_card", "4539 1488 0343 6467")]),
     ("注文番号 4585595671942765", []),  # an order number
@@ -166,6 +168,16 @@ NOT_PHONE = [
     ("Se filtraron 612 345 678 registros.", "es"),
     ("Das Leck umfasst 0301 234 567 Datensätze", "de"),
     ("共泄露 13812345678 条记录", "zh"),
+    ("Finał WOŚP: zebrano 154 638 993 zł", "pl"),  # an amount
+    ("fees: 0.75398340 BTC", None),
+    ("Score after 5 rounds: 312 313 6936 pts", "en"),
+    ("Numer faktury FV/131/10/2023", "pl"),  # glued to a code by a slash
+    ("エラーコード E-7771-9515 が出て", "ja"),  # glued to a code by a dash
+    ("Böen bis 99 km/h, 07.02.2026 04:35", "de"),  # a date with its hour
+    ("Chernobyl, 26/04/1986 01:23:45", "en"),
+    ("population: 33,307,048 (2024 est.)", None),  # the end of a number in thousands
+    ("52w range 140.00–300.00", "en"),  # a price range
+    ("微信 9.0.34 更新了，build 9033926277", "zh"),  # a build number
 ]
 
 
@@ -193,6 +205,10 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("call me at 0 6 1 2 3 4 5 6 7 8", "fr", "0 6 1 2 3 4 5 6 7 8"),
         ("Tel 202 555 0143 users can call", "en", "202 555 0143"),  # a phone word: not a count
         ("手机13812345678个人号码", "zh", "13812345678"),
+        ("Tel: +1 (415) 555-2671 USD wire", "en", "+1 (415) 555-2671"),  # a phone word
+        ("Tel-0612345678", "fr", "0612345678"),  # a label glued by a dash
+        ("joindre au-05 47 29 08 01", "fr", "05 47 29 08 01"),  # not a code's capitals
+        ("Edwin,711-64-1421,336-497-9269", "en-US", "336-497-9269"),  # a CSV row
     ],
 )
 def test_phone_next_to_the_new_rules(text: str, hints: str, expected: str) -> None:

@@ -189,6 +189,7 @@ ADDRESS = [
         "Calle Mayor 12, 3º B, 28013 Madrid",
     ),
     ("Calle Mayor 12, 28013 Madrid Nacido en Soria", "es", "Calle Mayor 12, 28013 Madrid"),
+    ("Address: 12-3 Main St, Toronto, ON M5V 2T6", "en", "12-3 Main St, Toronto, ON M5V 2T6"),
     (
         "Calle Triana 10, 35002 Las Palmas de Gran Canaria",
         "es",
@@ -262,6 +263,7 @@ NOT_ADDRESS = [
     ("Rendez-vous le 14 juillet 2025 place de la Bastille", "fr"),  # a year, not a number
     ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),
+    ("¡Final! Osasuna 2-1 Athletic Club. Asistencia: 27.844", "es"),  # a score
     ("La France et l'Allemagne.", "fr"),
     ("Send donations to PO Box 12.", "en"),  # a box alone, no address context
     ("The unit 3 box 4 was shipped", "en"),

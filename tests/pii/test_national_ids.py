@@ -55,6 +55,9 @@ FR_NIR = [
 OTHER_IDS = [
     ("HKID: A123456(3)", [("hk_hkid", "A123456(3)")]),
     ("HKID: A123456(4)", []),
+    ("HKID: A1234563", [("hk_hkid", "A1234563")]),  # no brackets: with context
+    ("update KB5032225 installed", []),  # no brackets, no context: a Windows update
+    ("Insider build (KB5048091) installed", []),
     ("身分證 A123456789", [("tw_id", "A123456789")]),
     ("身分證 A123456788", []),
     ("NI number AB 12 34 56 C", [("gb_nino", "AB 12 34 56 C")]),

@@ -294,7 +294,7 @@ _TAIL = (
 )
 PATTERN = re.compile(
     rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
-    rf"|(?<![\w-])(?:H\. ?No\. )?\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}})?,? )"
+    rf"|(?<![\w-])(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
     rf"{_STREET}{_UNIT}?{_TAIL}(?![\w])"
 )
 
@@ -323,6 +323,14 @@ class EnglishAddressRecognizer(AddressRecognizer):
     gate = re.compile(r"\d[a-z]?,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
     # Every match holds a street type after a space (case-sensitive, as in the pattern).
     folded_gate = re.compile(rf" (?:{trie_pattern(SUFFIXES + ABBREVIATIONS)})(?![A-Za-z])")
+
+    def valid(self, m: re.Match[str]) -> bool:
+        """A falling number range without a town is a score (Osasuna 2-1 Athletic Club), not
+        the house numbers 12-14; with its town it may be a Canadian unit (12-3 Main St)."""
+        num2 = m.group("num2")
+        if num2 is None or m.group("sep") != "-" or m.group("tail") or m.group("town"):
+            return True
+        return int(num2) > int(m.group("num"))
 
 
 # Post office boxes and US military mail: "PO Box 1234, Springfield, IL 62704",

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import ID_WORDS, UPPER_DIGIT, RegexRecognizer
+from pipelines.pii.text import Doc
 
 # -- Hong Kong identity card: 1-2 letters, 6 digits, check digit 0-9/A in brackets --------
 # The look-behinds follow the first letter (same matches; the scan skips to capitals).
-HKID = re.compile(r"([A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?)(\d{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
+# Written without brackets (KB5032225 is also a Windows update) it needs a context word.
+HKID = re.compile(
+    r"([A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?)(\d{6}) ?(?:[(（]([0-9A])[)）]|([0-9A]))(?![0-9A-Za-z])"
+)
+BARE_SCORE = 0.4
 
 
 def hkid_check(prefix: str, digits: str) -> str:
@@ -30,11 +37,14 @@ class HongKongIdRecognizer(RegexRecognizer):
     context_score = 0.95
     min_digits = 6
 
-    def validate(self, match: re.Match[str]) -> tuple[str, dict[str, Any]] | None:
-        prefix, digits, check = match.groups()
-        if hkid_check(prefix, digits) != check:
-            return None
-        return f"{prefix}{digits}{check}", {}
+    def analyze(self, doc: Doc) -> Iterator[Candidate]:
+        for m in self.pattern.finditer(doc.folded):
+            prefix, digits, bracketed, bare = m.groups()
+            check = bracketed or bare
+            if hkid_check(prefix, digits) != check:
+                continue
+            base = self.base_score if bracketed else BARE_SCORE
+            yield self.candidate(doc, m.start(), m.end(), f"{prefix}{digits}{check}", base=base)
 
 
 # -- Taiwan national identification number: letter, 1/2 (sex), 8 digits ------------------

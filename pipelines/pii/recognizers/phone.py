@@ -72,19 +72,52 @@ _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _MONEY = "€$£¥%°"
-# Without a phone word near it, a number followed by what it counts is a count
-# ("212 235 419 rekordów", "13812345678 条记录"): in Polish, Spanish or French text a 3-3-3
-# count is also a valid local number.
+# A decimal below one (0.22136722), a price range (140.00-300.00).
+_SMALL_DECIMAL = re.compile(r"0[.,]\d+")
+_PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
+# A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45).
+_DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
+# The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
+# three digits before the candidate's first separator.
+_THOUSANDS_BEFORE = re.compile(r"(?<![\d.,/-])\d{1,3}(?:,\d{3})*,$")
+# Without a phone word near it, a number followed by what it counts or measures is a count
+# or an amount ("212 235 419 rekordów", "13812345678 条记录", "154 638 993 zł", "0.75 BTC",
+# "312 313 6936 pts"): in Polish, Spanish or French text a 3-3-3 count is also a valid local
+# number.
 _COUNTED = re.compile(
     r"[ \u00a0]?(?:(?:records?|rows|entries|users|accounts|people|persons|customers|members"
     r"|followers|subscribers|views|downloads|votes|registros|usuarios|cuentas|personas"
     r"|clientes|rekord\w*|użytkownik\w*|kont|osób|klient\w*|enregistrements|utilisateurs"
     r"|comptes|personnes|abonnés|datensätze|nutzer\w*|konten|personen|kunden|mitglieder"
-    r"|registri|utenti|registos|utilizadores|gebruikers)(?![^\W\d_])|[条万亿户]|人次)",
+    r"|registri|utenti|registos|utilizadores|gebruikers|zł|pln|eur|usd|gbp|chf|sek|nok|dkk"
+    r"|czk|huf|jpy|cny|rmb|inr|brl|mxn|rub|btc|eth|usdt|sats|euros?|dollars?|yuan|pts"
+    r"|points|km|kg|mb|gb|tb)(?![^\W\d_])|[条万亿户元円원块]|人次)",
     re.IGNORECASE,
 )
-_WORD_BEFORE_DOT = re.compile(r"([^\W\d_]+)\.$")
-DOT_LABELS = frozenset(["tel", "tél", "mob", "ph", "fax", "tlf", "telf", "cel", "nr", "no"])
+_WORD_BEFORE_GLUE = re.compile(r"([^\W\d_]+)[./-]$")
+GLUE_LABELS = frozenset(
+    [
+        "tel",
+        "tél",
+        "mob",
+        "ph",
+        "fax",
+        "tlf",
+        "telf",
+        "cel",
+        "nr",
+        "no",
+        "handy",
+        "mobil",
+        "fon",
+        "phone",
+        "mobile",
+        "cell",
+        "telefon",
+        "whatsapp",
+        "wa",
+    ]
+)
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
 # number; without a phone word it is reported only in the shapes people write phone numbers
 # unbroken: a Chinese mobile, or a national number with its trunk prefix (0655434103).
@@ -258,13 +291,26 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
         return True
     if raw[4:5] == "-" and _ISO_DATE_START.match(raw):
         return True
+    if _SMALL_DECIMAL.fullmatch(raw) or _PRICE_RANGE.fullmatch(raw) or _DATE_THEN_MORE.match(raw):
+        return True
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
     if (before and before in _MONEY) or (after and after in _MONEY):
         return True
-    if before == ".":  # glued to a word by a dot (WPAI.807431.269), unless a label (Tel.06...)
-        word = _WORD_BEFORE_DOT.search(text, max(0, start - 16), start)
-        return word is not None and word.group(1).lower() not in DOT_LABELS
+    if (
+        before == ","
+        and raw[:3].isdigit()
+        and not raw[3:4].isdigit()
+        and _THOUSANDS_BEFORE.search(text, max(0, start - 40), start)
+    ):
+        return True  # the last group of a number in thousands: 33,307,048 (2024 est.)
+    if before in (".", "/", "-") and start >= 2 and text[start - 2].isalpha():
+        # glued to a word by a dot (WPAI.807431.269) or to a code's capitals by a slash or a
+        # dash (FV/131/10/2023, E-7771-9515), unless the word is a label (Tel.06..., Tel-06...)
+        word = _WORD_BEFORE_GLUE.search(text, max(0, start - 16), start)
+        if word is None or word.group(1).lower() in GLUE_LABELS:
+            return False
+        return before == "." or word.group(1).isupper()
     # a negative number (-39.4209), not a label's dash (Mobile:-+91 ...)
     return before == "-" and raw[0].isdigit() and (start < 2 or text[start - 2] in " \t\n(,;")
 
