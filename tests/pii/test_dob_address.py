@@ -44,6 +44,9 @@ DOB = [
     ("March 3, 1990 was a Saturday. Her birthday", "en", []),  # too far after
     ("DOB 25-Feb-1991", "en", [("date_of_birth", "25-Feb-1991")]),
     ("bday: 12.05.1993", "en", [("date_of_birth", "12.05.1993")]),
+    ("date of birth - 5 Jan 90", "en", [("date_of_birth", "5 Jan 90")]),
+    ("né le 3 mars 85 à Lyon", "fr", [("date_of_birth", "3 mars 85")]),
+    ("Meeting 5 Jan 90 people", "en", []),
     ("bday party on 12/05/2024 at my place", "en", []),  # an event, recent
     ("birthdate: 1954-10-24", "en", [("date_of_birth", "1954-10-24")]),
     ("nac. 24/10/1954", "es", [("date_of_birth", "24/10/1954")]),

@@ -63,7 +63,7 @@ _DATES = (
     rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)"
     rf"(?:(?P<ny>\d{{4}})|(?P<sy>\d{{2}})){_NA}"
     rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]"
-    rf"(?:de |del )?(?P<dy>\d{{4}}){_NA}"
+    rf"(?:de |del )?(?:(?P<dy>\d{{4}})|(?P<dsy>\d{{2}})(?![.,:/]\d)){_NA}"
     rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
     rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}"
 )
@@ -287,7 +287,7 @@ class DateOfBirthRecognizer(Recognizer):
     negative = ()
     base_score = 0.0
     context_score = 0.9
-    min_digits = 4
+    min_digits = 3  # 5 Jan 90
 
     def parse(self, m: re.Match[str], doc: Doc) -> dt.date | None:
         g = m.groupdict()
@@ -301,9 +301,10 @@ class DateOfBirthRecognizer(Recognizer):
             if a > 12 or (b <= 12 and not _month_first(doc)):
                 return make_date(y, b, a)
             return make_date(y, a, b)
-        if g["dy"]:
+        if g["dy"] or g["dsy"]:
             month = MONTHS.get(g["dm"].lower())
-            return make_date(int(g["dy"]), month, int(g["dd"])) if month else None
+            y = int(g["dy"]) if g["dy"] else short_year(int(g["dsy"]))
+            return make_date(y, month, int(g["dd"])) if month else None
         if g["my"]:
             month = MONTHS.get(g["mm"].lower())
             return make_date(int(g["my"]), month, int(g["md"])) if month else None
@@ -339,7 +340,7 @@ class DateOfBirthRecognizer(Recognizer):
         start, end = m.span()
         if _BORN_ABBREVIATION.search(doc.folded, max(0, start - 3), start):
             return lo, start - lo  # the abbreviation ends right before the date
-        short = m.group("sy") is not None
+        short = m.group("sy") is not None or m.group("dsy") is not None
         if short:
             lo = max(lo, start - SHORT_YEAR_WINDOW)
         birth = doc.find_word(lo, start, CONTEXT)
