@@ -475,17 +475,19 @@ class _WordUnion:
 _UNION = _WordUnion()
 
 
-def _is_ascii_letter(ch: str) -> bool:
-    return "a" <= ch <= "z" or "A" <= ch <= "Z"
+def _is_latin_letter(ch: str) -> bool:
+    """A Latin letter, accented ones too (``geb`` does not hit ``gebühr``); a Han character
+    next to an English word does not glue to it (``加我wechat``)."""
+    return ch < "\u0250" and ch.isalpha()
 
 
 def _glued(low: str, start: int, end: int, check_start: bool, check_end: bool) -> int:
     """Flags of a word occurrence: 1 if a letter precedes it, 2 if one follows (where the
     word asks for those checks)."""
     flag = 0
-    if check_start and start > 0 and _is_ascii_letter(low[start - 1]):
+    if check_start and start > 0 and _is_latin_letter(low[start - 1]):
         flag = 1
-    if check_end and end < len(low) and _is_ascii_letter(low[end]):
+    if check_end and end < len(low) and _is_latin_letter(low[end]):
         flag |= 2
     return flag
 
@@ -493,7 +495,7 @@ def _glued(low: str, start: int, end: int, check_start: bool, check_end: bool) -
 def find_word(window: str, words: tuple[str, ...]) -> int:
     """Return the end position of the last occurrence of any word in ``window``, or -1.
 
-    ``window`` is lower-cased text. ASCII words must not be glued to other ASCII letters
+    ``window`` is lower-cased text. ASCII words must not be glued to other Latin letters
     (``dob`` does not hit ``adobe``).
     """
     best = -1
@@ -504,8 +506,8 @@ def find_word(window: str, words: tuple[str, ...]) -> int:
             end = pos + len(word)
             if end <= best:
                 break
-            if (not check_start or pos == 0 or not _is_ascii_letter(window[pos - 1])) and (
-                not check_end or end == n or not _is_ascii_letter(window[end])
+            if (not check_start or pos == 0 or not _is_latin_letter(window[pos - 1])) and (
+                not check_end or end == n or not _is_latin_letter(window[end])
             ):
                 best = end
                 break

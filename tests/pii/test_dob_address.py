@@ -47,6 +47,15 @@ DOB = [
     ("date of birth - 5 Jan 90", "en", [("date_of_birth", "5 Jan 90")]),
     ("né le 3 mars 85 à Lyon", "fr", [("date_of_birth", "3 mars 85")]),
     ("Meeting 5 Jan 90 people", "en", []),
+    ("born 05MAR1992", "en", [("date_of_birth", "05MAR1992")]),  # written as on a form
+    ("Geb: 16.01.1959", "de", [("date_of_birth", "16.01.1959")]),
+    ("Gebühr 12.03.1990", "de", []),  # "geb" glued to an accented letter is not the word
+    ("er ist am 23.7.1983 in Leipzig geboren", "de", [("date_of_birth", "23.7.1983")]),
+    (  # the birth word after a date belongs to the next one
+        "Call on 2023-10-20., Born on 2 September 1947",
+        "en",
+        [("date_of_birth", "2 September 1947")],
+    ),
     ("bday party on 12/05/2024 at my place", "en", []),  # an event, recent
     ("birthdate: 1954-10-24", "en", [("date_of_birth", "1954-10-24")]),
     ("nac. 24/10/1954", "es", [("date_of_birth", "24/10/1954")]),

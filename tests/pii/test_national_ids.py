@@ -82,6 +82,7 @@ OTHER_IDS = [
     ("Pasaporte: AFC743404", [("passport", "AFC743404")]),
     ("Pass: C4J0LG7R9", [("de_passport", "C4J0LG7R9")]),  # a field label
     ("Reisepassnummer: JZF1Z7K2F", [("de_passport", "JZF1Z7K2F")]),
+    ("sein Pass hat die Nummer C0YC3J318", [("de_passport", "C0YC3J318")]),
     ("boarding pass 123456789", []),
     ("paspoort XX6FPLVH6", [("nl_passport", "XX6FPLVH6")]),
     ("여권: M119E6722", [("kr_passport", "M119E6722")]),

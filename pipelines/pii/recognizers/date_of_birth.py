@@ -62,7 +62,7 @@ _DATES = (
     rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
     rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)"
     rf"(?:(?P<ny>\d{{4}})|(?P<sy>\d{{2}})){_NA}"
-    rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]"
+    rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]?"
     rf"(?:de |del )?(?:(?P<dy>\d{{4}})|(?P<dsy>\d{{2}})(?![.,:/]\d)){_NA}"
     rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
     rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}"
@@ -99,6 +99,7 @@ CONTEXT = (
     "naît",
     "geboren",
     "geb.",
+    "geb",
     "geburtsdatum",
     "geburtstag",
     "nacido",
@@ -133,8 +134,9 @@ CONTEXT = (
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
 # "takes effect").
 _AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生まれ|생|生(?=[\s，,。.;；、)）!！]|$))")
-AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire")
+AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire", "geboren", "born")
 AFTER_WINDOW = 20
+_AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sentence or field
 _AFTER_ANYWHERE = re.compile("生|생|anniversaire")  # what the after-words hold beyond CONTEXT
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 # "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
@@ -327,10 +329,14 @@ class DateOfBirthRecognizer(Recognizer):
         )
 
     def context_after(self, doc: Doc, end: int) -> bool:
-        """A birth word just after the date (see ``_AFTER`` and ``AFTER_WORDS``)."""
+        """A birth word just after the date, in its sentence and on its line (see ``_AFTER``
+        and ``AFTER_WORDS``): in "meeting on July 15, 2023.⏎born 18 July 1936" the birth
+        word belongs to the next date."""
         if _AFTER.match(doc.lower, end):
             return True
-        return doc.find_word(end, end + AFTER_WINDOW, AFTER_WORDS) != -1
+        hi = end + AFTER_WINDOW
+        stop = _AFTER_STOP.search(doc.folded, end, hi)
+        return doc.find_word(end, stop.start() if stop else hi, AFTER_WORDS) != -1
 
     def birth_word(self, doc: Doc, m: re.Match[str], lo: int) -> tuple[int, int] | None:
         """(window start, end of the birth word relative to it or -1) for the date ``m``,
