@@ -202,6 +202,12 @@ ADDRESS = [
     ),
     ("Calle Mayor 12, 28013 Madrid Nacido en Soria", "es", "Calle Mayor 12, 28013 Madrid"),
     ("Address: 12-3 Main St, Toronto, ON M5V 2T6", "en", "12-3 Main St, Toronto, ON M5V 2T6"),
+    (  # an addition on its own line before the postcode
+        "Meldeadresse Ringstraße 61 a, 4. OG\n30399 Hannover\n#betrug",
+        "de",
+        "Ringstraße 61 a, 4. OG\n30399 Hannover",
+    ),
+    ("Waldweg 14b (Hinterhaus)\n01874 Dresden", "de", "Waldweg 14b (Hinterhaus)\n01874 Dresden"),
     (
         "Calle Triana 10, 35002 Las Palmas de Gran Canaria",
         "es",

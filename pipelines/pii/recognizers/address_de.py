@@ -43,14 +43,20 @@ _TOWN = (
 )
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?)?)(?![\w])"
-    # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig"
-    rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}, ?){{0,2}}(?:D-)?\d{{5}} {_TOWN})"
+    # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig",
+    # "4. OG⏎30399 Hannover"
+    rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}(?:, ?|,? ?\n)){{0,2}}(?:D-)?\d{{5}} {_TOWN})"
     rf"|{town_only(_TOWN)})?(?![\w])"
 )
 
 CONTEXT = (
     "adresse",
     "anschrift",
+    "meldeadresse",
+    "wohnadresse",
+    "wohnanschrift",
+    "lieferadresse",
+    "postanschrift",
     "wohnt",
     "wohnhaft",
     "wohnort",
