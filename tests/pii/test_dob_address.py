@@ -111,6 +111,11 @@ DOB = [
 ]
 
 ADDRESS = [
+    (  # spaces between the divisions and before the building
+        "现住天津市 和平区 学院路278号 绿地中心6幢1034",
+        "zh",
+        "天津市 和平区 学院路278号 绿地中心6幢1034",
+    ),
     (
         "住址：北京市朝阳区建国路88号院3号楼2单元501室",
         "zh",

@@ -29,10 +29,10 @@ ANCHOR = re.compile(
     r"\s?[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|号院)"
 )
 _PART = r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|层|層|楼|樓|室|号|號|户|房)"
-# After the number: a named building (新世界中心A座, 中環中心45樓), then building, unit,
+# After the number: a named building (新世界中心A座, 中環中心45樓, also after a space), then building, unit,
 # floor and room parts, a bare room number after them, and a 6-digit postcode.
 TAIL = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,8}?(?:大厦|大廈|大楼|大樓|中心|广场|廣場|公寓)?\s?"
+    r"(?:\s?[\u4e00-\u9fff]{2,8}?(?:大厦|大廈|大楼|大樓|中心|广场|廣場|公寓)?\s?"
     r"[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|楼|樓|层|層))?"
     rf"(?:\s?[A-Za-z\d]{{1,5}}(?:-\d{{1,4}})?\s?{_PART}){{0,5}}"
     r"(?:(?<=[座栋棟幢楼樓层層])\d{3,5}(?![0-9号號室]))?"
@@ -101,6 +101,8 @@ def left_edge(text: str, anchor: int) -> tuple[int, bool]:
             digits += 1
         elif _is_han(ch) and (ch not in STOP or _starts_admin_name(text, seg - 1, anchor)):
             digits = 0  # (a stop character that starts a division name: 即墨区, 从化区)
+        elif ch == " " and seg >= 2 and text[seg - 2] in ADMIN_SUFFIX:
+            digits = 0  # a space after a division: 天津市 和平区 学院路278号
         else:
             break
         seg -= 1
