@@ -44,6 +44,7 @@ def _classes() -> tuple[type[Recognizer], ...]:
         address_zh.ChineseAddressRecognizer,
         address_en.EnglishAddressRecognizer,
         address_en.PostBoxAddressRecognizer,
+        address_en.LowercaseUsAddressRecognizer,
         address_fr.FrenchAddressRecognizer,
         address_de.GermanAddressRecognizer,
         address_es.SpanishAddressRecognizer,

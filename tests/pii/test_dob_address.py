@@ -207,6 +207,21 @@ ADDRESS = [
     ),
     ("Calle Mayor 12, 28013 Madrid Nacido en Soria", "es", "Calle Mayor 12, 28013 Madrid"),
     ("Address: 12-3 Main St, Toronto, ON M5V 2T6", "en", "12-3 Main St, Toronto, ON M5V 2T6"),
+    (  # all in lower case, no commas
+        "Lives at: 7777 walters lane apt 8a oakland ca 94665\nEMAIL",
+        "en",
+        "7777 walters lane apt 8a oakland ca 94665",
+    ),
+    (
+        "Home: 4933 chestnut drive suite 588 chicago illinois 60664",
+        "en",
+        "4933 chestnut drive suite 588 chicago illinois 60664",
+    ),
+    (
+        "Address:4064 s park street #925 columbus oh, CPR",
+        "en",
+        "4064 s park street #925 columbus oh",
+    ),
     (  # an addition on its own line before the postcode
         "Meldeadresse Ringstraße 61 a, 4. OG\n30399 Hannover\n#betrug",
         "de",
@@ -287,6 +302,9 @@ NOT_ADDRESS = [
     ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("¡Final! Osasuna 2-1 Athletic Club. Asistencia: 27.844", "es"),  # a score
+    ("we met at 5 oak lane and then in", "en"),  # lower case: a state must end it
+    ("i walked 3 blocks down main street in ohio.", "en"),
+    ("Jean,4059 e 65th st apt 36a oakland ca", "en"),  # no ZIP code, no address word
     ("La France et l'Allemagne.", "fr"),
     ("Send donations to PO Box 12.", "en"),  # a box alone, no address context
     ("The unit 3 box 4 was shipped", "en"),

@@ -118,8 +118,12 @@ class AddressRecognizer(Recognizer):
     def valid(self, m: re.Match[str]) -> bool:
         return True
 
+    def haystack(self, doc: Doc) -> str:
+        """The text the pattern runs on (same offsets as the original)."""
+        return doc.folded
+
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
-        text = doc.folded
+        text = self.haystack(doc)
         for m in self.pattern.finditer(text):
             if not self.valid(m):
                 continue

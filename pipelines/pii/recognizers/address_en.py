@@ -358,3 +358,44 @@ class PostBoxAddressRecognizer(AddressRecognizer):
 
     def full(self, m: re.Match[str]) -> bool:
         return bool(m.group("tail") or m.group("military"))
+
+
+# US addresses typed all in lower case, without commas ("7777 walters lane apt 8a oakland
+# ca 94665"): only the common street types, and the state must follow (a closed list), with
+# its ZIP code or at the end of the line or sentence.
+_LOWER_TYPES = (
+    "street|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|place|pl|terrace"
+    "|ter|way|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq"
+)
+_US_STATES = (
+    "al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|nv"
+    "|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy|alabama|alaska"
+    "|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho"
+    "|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan"
+    "|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey"
+    "|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania"
+    "|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia"
+    "|washington|west virginia|wisconsin|wyoming"
+)
+_LW = r"[a-z][a-z'.-]{1,24}"
+_FUNCTION_WORDS = r"(?:and|or|then|in|on|at|to|the|of|for|with|from|down|up|near|by|is|was) "
+LOWER_PATTERN = re.compile(
+    rf"(?<![\w-])\d{{1,6}}[a-z]? (?:[nsew]\.? )?(?:(?:\d{{1,3}}(?:st|nd|rd|th)|{_LW}) ){{1,3}}"
+    rf"(?:{_LOWER_TYPES})\.?(?: [nsew]{{1,2}})?"
+    r"(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[a-z0-9-]{1,6})?"
+    rf",? (?:(?!{_FUNCTION_WORDS}){_LW} ){{1,3}}?(?:{_US_STATES})"
+    r"(?P<tail>,? \d{5}(?:-\d{4})?(?!\d)|(?=[ \t]*(?:[.,;!?|\r\n]|$)))"
+)
+
+
+class LowercaseUsAddressRecognizer(AddressRecognizer):
+    country = "US"
+    scheme = "address_en"
+    pattern = LOWER_PATTERN
+    context = CONTEXT
+    base_score = 0.4  # without the ZIP code: only with an address word
+    full_score = 0.85
+    gate = re.compile(rf" (?:{_LOWER_TYPES})\.?[ ,]")
+
+    def haystack(self, doc: Doc) -> str:
+        return doc.lower
