@@ -96,6 +96,7 @@ CARD = [
     ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
     ("use the sandbox card 4242 4242 4242 4242 to try it", []),
     ("USPS 9400 2453 7973 9536 1743 28 delivered", []),  # inside a longer grouped number
+    ("Testmodus: Karte 4242 4242 4242 4242, beliebiges Ablaufdatum", []),  # an example
     ("card 4111 1111 1111 1111 123 12/25", [("payment_card", "4111 1111 1111 1111")]),
     ("💳 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
     ("Stop testing me. Her card: 4539 1488 0343 6467", [("payment_card", "4539 1488 0343 6467")]),
@@ -106,6 +107,11 @@ CARD = [
 IBAN = [
     ("IBAN FR76 3000 6000 0112 3456 7890 189", [("iban", "FR76 3000 6000 0112 3456 7890 189")]),
     ("IBAN DE89370400440532013000 ok", [("iban", "DE89370400440532013000")]),
+    ("die Beispiel-IBAN aus der Doku (DE89 3704 0044 0532 0130 00)", []),  # documentation
+    (  # "example" in an e-mail's domain is not an example word
+        "mail a@example.org, IBAN DE89 3704 0044 0532 0130 00",
+        [("email", "a@example.org"), ("iban", "DE89 3704 0044 0532 0130 00")],
+    ),
     (
         "RIB FR76 3000 6000 0112 3456 7890 189 AND MORE",
         [("iban", "FR76 3000 6000 0112 3456 7890 189")],
@@ -178,6 +184,10 @@ NOT_PHONE = [
     ("population: 33,307,048 (2024 est.)", None),  # the end of a number in thousands
     ("52w range 140.00–300.00", "en"),  # a price range
     ("微信 9.0.34 更新了，build 9033926277", "zh"),  # a build number
+    ("Prioritätsanmeldung WO 2017/307693", "de"),  # a year and a serial
+    ("[ 3293.563452] EXT4-fs (nvme0n1p3)", "en"),  # a log time
+    ("Container MSCU 057373 4 op de Ever Given", "nl"),  # a container's serial
+    ("12345679 × 48 = 592 592 592", "pl"),  # the result of a sum
 ]
 
 

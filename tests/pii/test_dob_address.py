@@ -48,6 +48,8 @@ DOB = [
     ("né le 3 mars 85 à Lyon", "fr", [("date_of_birth", "3 mars 85")]),
     ("Meeting 5 Jan 90 people", "en", []),
     ("born 05MAR1992", "en", [("date_of_birth", "05MAR1992")]),  # written as on a form
+    ("Unser Hund Bello, geboren am 3.4.2019", "de", []),  # a pet's birthday
+    ("Onze kat wordt vandaag 6! Geboren op 21 september 2019", "nl", []),
     ("Geb: 16.01.1959", "de", [("date_of_birth", "16.01.1959")]),
     ("Gebühr 12.03.1990", "de", []),  # "geb" glued to an accented letter is not the word
     ("er ist am 23.7.1983 in Leipzig geboren", "de", [("date_of_birth", "23.7.1983")]),

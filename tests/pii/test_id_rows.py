@@ -16,7 +16,7 @@ ENGINE = Engine(b"test-key")
 
 # Valid personal numbers for rows whose module documents none of the accepted shape.
 EXTRA = {
-    "kr_rrn": ["900101-1000006"],
+    "kr_rrn": ["900101-1000006", "9001011000006"],
     "cl_rut": ["12.531.909-2", "12531909-2"],
     "hr_oib": ["12345678903"],
     "pt_nif": ["123456789"],

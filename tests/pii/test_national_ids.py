@@ -57,6 +57,7 @@ OTHER_IDS = [
     ("HKID: A123456(4)", []),
     ("HKID: A1234563", [("hk_hkid", "A1234563")]),  # no brackets: with context
     ("update KB5032225 installed", []),  # no brackets, no context: a Windows update
+    ("JANコード0012063323699", []),  # an unbroken RRN shape without context: a barcode
     ("Insider build (KB5048091) installed", []),
     ("身分證 A123456789", [("tw_id", "A123456789")]),
     ("身分證 A123456788", []),

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.shape import min_digit_run
-from pipelines.pii.text import LABEL_TAIL, Doc, Span
+from pipelines.pii.text import LABEL_TAIL, SENTENCE_END, Doc, Span
 
 NEGATIVE_WORDS = (
     "order",
@@ -142,6 +142,39 @@ NEGATIVE_WORDS = (
     "大乐透",
 )
 
+# Words of tutorials, documentation and form examples ("use the sandbox card 4242 ...",
+# "die Beispiel-IBAN aus der Doku"): they cap the score even when a context word is nearer,
+# within the sentence (see :meth:`Recognizer.unless_example`).
+EXAMPLE_WORDS = (
+    "test card",
+    "testing",
+    "test mode",
+    "testmodus",
+    "testkarte",
+    "mode test",
+    "modo de prueba",
+    "sandbox",
+    "for example",
+    "e.g.",
+    "example card",
+    "example iban",
+    "zum beispiel",
+    "z.b.",
+    "beispiel-iban",
+    "beispiel iban",
+    "beispielkarte",
+    "par exemple",
+    "exemple de",
+    "por ejemplo",
+    "ejemplo de",
+    "per esempio",
+    "bijvoorbeeld",
+    "dummy",
+    "sample card",
+    "示例",
+    "例如",
+)
+EXAMPLE_SCORE = 0.3
 NEGATIVE_PENALTY = 0.46  # a context score of 0.95 lands below the 0.5 flag threshold
 CLAIM_SCORE = 0.75  # validated IDs at or above this hide phone candidates inside them
 CLAIMING_KINDS = frozenset({"national_id", "payment_card", "iban", "passport"})
@@ -241,6 +274,15 @@ class Recognizer:
         claim its span. Lets recognizers skip validating it."""
         bar = min(doc.min_score, CLAIM_SCORE)
         return base < bar and self.score(doc, start, end, base, with_context) < bar
+
+    def unless_example(self, doc: Doc, cand: Candidate) -> Candidate:
+        """``cand`` with its score capped at ``EXAMPLE_SCORE`` if an example word precedes
+        it in its sentence."""
+        lo = max(0, cand.start - CONTEXT_BEFORE)
+        example = doc.find_word(lo, cand.start, EXAMPLE_WORDS)
+        if example != -1 and not SENTENCE_END.search(doc.folded, lo + example, cand.start):
+            cand.score = min(cand.score, EXAMPLE_SCORE)
+        return cand
 
     def candidate(
         self,

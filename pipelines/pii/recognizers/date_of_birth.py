@@ -145,6 +145,48 @@ MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
 # The date of something else that a birth word names (a song, a film, a company's
 # "birthday"): an event word between the birth word and the date, or right after the date.
+# A pet's birthday is not a person's date of birth ("Unser Hund Bello, geboren am ...").
+ANIMAL_WORDS = (
+    "dog",
+    "puppy",
+    "cat",
+    "kitten",
+    "pet",
+    "horse",
+    "hund",
+    "welpe",
+    "katze",
+    "kater",
+    "haustier",
+    "chien",
+    "chiot",
+    "chat",
+    "chaton",
+    "perro",
+    "perrito",
+    "gato",
+    "gatito",
+    "mascota",
+    "cane",
+    "gatto",
+    "cachorro",
+    "hond",
+    "kat",
+    "pies",
+    "kot",
+    "狗",
+    "猫",
+    "宠物",
+    "寵物",
+    "犬",
+    "강아지",
+    "고양이",
+    "🐶",
+    "🐱",
+    "🐕",
+    "🐈",
+)
+ANIMAL_WINDOW = 80
 EVENT_WORDS = (
     "came out",
     "released",
@@ -372,6 +414,8 @@ class DateOfBirthRecognizer(Recognizer):
             if found is None:
                 continue
             lo, birth = found
+            if doc.find_word(start - ANIMAL_WINDOW, start, ANIMAL_WORDS) != -1:
+                continue  # a pet's birthday
             if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
                 doc.lower, end
             ):

@@ -81,4 +81,4 @@ class IbanRecognizer(Recognizer):
     def candidate_for(self, doc: Doc, start: int, end: int, value: str, country: str) -> Candidate:
         cand = self.candidate(doc, start, end, value, {"bank_country": country})
         cand.country = country
-        return cand
+        return self.unless_example(doc, cand)

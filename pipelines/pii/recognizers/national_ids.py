@@ -38,7 +38,8 @@ class Scheme:
 
 
 SCHEMES: tuple[Scheme, ...] = (
-    Scheme("kr_rrn", "KR", "kr.rrn", r"\d{6}-?[1-8]\d{6}", ("주민등록번호", "주민번호", "rrn", "resident registration"), 0.7),
+    Scheme("kr_rrn", "KR", "kr.rrn", r"\d{6}-[1-8]\d{6}", ("주민등록번호", "주민번호", "rrn", "resident registration"), 0.7),
+    Scheme("kr_rrn", "KR", "kr.rrn", r"\d{6}[1-8]\d{6}", ("주민등록번호", "주민번호", "rrn", "resident registration")),  # unbroken: a barcode as often
     Scheme("jp_my_number", "JP", "jp.in_", r"\d{4} ?\d{4} ?\d{4}", ("マイナンバー", "個人番号", "my number", "mynumber", "individual number")),
     Scheme("in_aadhaar", "IN", "in_.aadhaar", r"[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}", ("aadhaar", "aadhar", "uid", "आधार")),
     Scheme("br_cpf", "BR", "br.cpf", r"\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11}", ("cpf", "cadastro de pessoas")),

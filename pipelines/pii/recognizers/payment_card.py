@@ -13,8 +13,8 @@ from typing import Any
 from stdnum import luhn
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import CONTEXT_BEFORE, NumericIdRecognizer
-from pipelines.pii.text import SENTENCE_END, Doc
+from pipelines.pii.recognizers.base import NumericIdRecognizer
+from pipelines.pii.text import Doc
 
 # Groups of four (the last one shorter: 4-4-4-3), Amex/Diners 4-6-5 and 4-6-4, and the
 # 6+13 of 19-digit UnionPay cards.
@@ -61,18 +61,6 @@ CONTEXT = (
     "karta",
 )
 
-# Words of tutorials and form examples ("use the sandbox card 4242 4242 4242 4242"): they
-# lower the score even when a card word is nearer (in the same sentence).
-EXAMPLE_WORDS = (
-    "test card",
-    "testing",
-    "sandbox",
-    "for example",
-    "e.g.",
-    "dummy card",
-    "sample card",
-)
-EXAMPLE_SCORE = 0.3
 _GROUP_BEFORE = re.compile(r"(?<![^\W\d_])\d{1,6} \Z")
 
 
@@ -132,9 +120,4 @@ class PaymentCardRecognizer(NumericIdRecognizer):
                 continue
             details = {"brand": card_brand}
             cand = self.candidate(doc, span.start, span.end, compact, details, base=base)
-            example = doc.word_before(span.start, CONTEXT_BEFORE, EXAMPLE_WORDS)
-            if example != -1 and not SENTENCE_END.search(
-                doc.folded, max(0, span.start - CONTEXT_BEFORE) + example, span.start
-            ):
-                cand.score = min(cand.score, EXAMPLE_SCORE)
-            yield cand
+            yield self.unless_example(doc, cand)

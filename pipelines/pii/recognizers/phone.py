@@ -72,13 +72,16 @@ _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _MONEY = "€$£¥%°"
-# A decimal below one (0.22136722), a price range (140.00-300.00).
-_SMALL_DECIMAL = re.compile(r"0[.,]\d+")
+# A decimal below one (0.22136722) or with many places (a log time, 3293.563452), a price
+# range (140.00-300.00), a year and a serial (WO 2017/307693).
+_SMALL_DECIMAL = re.compile(r"0[.,]\d+|[1-9]\d{3,5}\.\d{5,8}|(?:19|20)\d\d/\d{4,}")
 _PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
 # A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45).
 _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
 # The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
 # three digits before the candidate's first separator.
+# The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4).
+_RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])[A-Z]{3}[UJZ] \Z")
 _THOUSANDS_BEFORE = re.compile(r"(?<![\d.,/-])\d{1,3}(?:,\d{3})*,$")
 # Without a phone word near it, a number followed by what it counts or measures is a count
 # or an amount ("212 235 419 rekordów", "13812345678 条记录", "154 638 993 zł", "0.75 BTC",
@@ -296,6 +299,8 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
     if (before and before in _MONEY) or (after and after in _MONEY):
+        return True
+    if _RESULT_OR_CONTAINER.search(text, max(0, start - 8), start):
         return True
     if (
         before == ","
