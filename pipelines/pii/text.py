@@ -321,6 +321,16 @@ class Doc:
             i -= 1
         return -1
 
+    def field_end(self, end: int, size: int) -> int:
+        """``end + size``, or less so that the window after ``end`` stops at the next field
+        (``... (+86)181... / 身份证号码 | 4401...``: the ID word labels the field after)."""
+        breaks = self.field_breaks
+        if breaks:
+            i = bisect.bisect_right(breaks, end)
+            if i < len(breaks) and breaks[i] - 1 < end + size:
+                return max(end, breaks[i] - 1)
+        return end + size
+
     def field_window(self, start: int, size: int) -> int:
         """``size``, or less so that the window before ``start`` stays inside its field: in
         ``Tel: 555 0101 | ID: 039-10-7359`` (or one field a line) the phone word belongs to

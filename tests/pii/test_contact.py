@@ -188,6 +188,7 @@ NOT_PHONE = [
     ("[ 3293.563452] EXT4-fs (nvme0n1p3)", "en"),  # a log time
     ("Container MSCU 057373 4 op de Ever Given", "nl"),  # a container's serial
     ("12345679 × 48 = 592 592 592", "pl"),  # the result of a sum
+    ('"phone": "n/a", "id": 1697159', None),  # an "id" key names it
 ]
 
 
@@ -219,6 +220,16 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("Tel-0612345678", "fr", "0612345678"),  # a label glued by a dash
         ("joindre au-05 47 29 08 01", "fr", "05 47 29 08 01"),  # not a code's capitals
         ("Edwin,711-64-1421,336-497-9269", "en-US", "336-497-9269"),  # a CSV row
+        ("联系方式: (852) 5814 7065", "zh", "(852) 5814 7065"),  # a country code in brackets
+        ("致电(+86)18136928308 / 身份证号码 | 440104199401292598", "zh", "(+86)18136928308"),
+        ("call (212) 555-0143 now", "en", "(212) 555-0143"),  # an area code, not Morocco's
+        ("joignable au 0.6.2.9.6.1.9.1.4.8 — elle vit", "fr", "0.6.2.9.6.1.9.1.4.8"),
+        ("联系方式 0-9-6-7-2-1-8-5-0-8", "zh", "0-9-6-7-2-1-8-5-0-8"),
+        ("Cel: 5562195735", "es", "5562195735"),
+        ("Handynr.0172-68703371", "de", "0172-68703371"),  # a label glued by its dot
+        ("cell (878)922-6748; bank account", "zh", "(878)922-6748"),
+        # the invoice number is not a phone: the phone word below labels its own line
+        ("Invoice 006499178616 is due.\ncell (506)402-4180", "en", "(506)402-4180"),
     ],
 )
 def test_phone_next_to_the_new_rules(text: str, hints: str, expected: str) -> None:

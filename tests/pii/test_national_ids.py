@@ -58,6 +58,13 @@ OTHER_IDS = [
     ("HKID: A1234563", [("hk_hkid", "A1234563")]),  # no brackets: with context
     ("update KB5032225 installed", []),  # no brackets, no context: a Windows update
     ("JANコード0012063323699", []),  # an unbroken RRN shape without context: a barcode
+    ("Swedish personal number 7604210463", [("se_personnummer", "7604210463")]),
+    ("My Number card: 1528-4226-1737!", [("jp_my_number", "1528-4226-1737")]),
+    ("social: 197 73 0703!", [("us_ssn", "197 73 0703")]),
+    (
+        "Passport No. 519510596\nSSN 850-80-8759",
+        [("passport", "519510596"), ("us_ssn", "850-80-8759")],
+    ),  # the SSN word labels its own line, not the passport number above
     ("Insider build (KB5048091) installed", []),
     ("身分證 A123456789", [("tw_id", "A123456789")]),
     ("身分證 A123456788", []),

@@ -242,7 +242,8 @@ class Recognizer:
         size = doc.field_window(start, CONTEXT_BEFORE)
         pos = doc.word_before(start, size, words)
         if pos == -1 and (
-            doc.word_after(end, CONTEXT_AFTER, words) != -1 or doc.labelled_by_column(start, words)
+            doc.find_word(end, doc.field_end(end, CONTEXT_AFTER), words) != -1
+            or doc.labelled_by_column(start, words)
         ):
             pos = start - max(0, start - size)  # the length of the window before
         neg = doc.word_before(start, size, self.negative) if self.negative else -1

@@ -187,6 +187,7 @@ ANIMAL_WORDS = (
     "🐈",
 )
 ANIMAL_WINDOW = 80
+PET_MAX_AGE_DAYS = 30 * 365
 EVENT_WORDS = (
     "came out",
     "released",
@@ -414,8 +415,10 @@ class DateOfBirthRecognizer(Recognizer):
             if found is None:
                 continue
             lo, birth = found
-            if doc.find_word(start - ANIMAL_WINDOW, start, ANIMAL_WORDS) != -1:
-                continue  # a pet's birthday
+            if (today - date).days < PET_MAX_AGE_DAYS and doc.find_word(
+                start - ANIMAL_WINDOW, start, ANIMAL_WORDS
+            ) != -1:
+                continue  # a pet's birthday (a pet is not 40 years old: then it is a person's)
             if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
                 doc.lower, end
             ):

@@ -40,7 +40,7 @@ class Scheme:
 SCHEMES: tuple[Scheme, ...] = (
     Scheme("kr_rrn", "KR", "kr.rrn", r"\d{6}-[1-8]\d{6}", ("주민등록번호", "주민번호", "rrn", "resident registration"), 0.7),
     Scheme("kr_rrn", "KR", "kr.rrn", r"\d{6}[1-8]\d{6}", ("주민등록번호", "주민번호", "rrn", "resident registration")),  # unbroken: a barcode as often
-    Scheme("jp_my_number", "JP", "jp.in_", r"\d{4} ?\d{4} ?\d{4}", ("マイナンバー", "個人番号", "my number", "mynumber", "individual number")),
+    Scheme("jp_my_number", "JP", "jp.in_", r"\d{4}(?: ?\d{4} ?\d{4}|-\d{4}-\d{4}(?!-\d))", ("マイナンバー", "個人番号", "my number", "mynumber", "individual number")),
     Scheme("in_aadhaar", "IN", "in_.aadhaar", r"[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}", ("aadhaar", "aadhar", "uid", "आधार")),
     Scheme("br_cpf", "BR", "br.cpf", r"\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11}", ("cpf", "cadastro de pessoas")),
     Scheme("mx_curp", "MX", "mx.curp", r"[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d", ("curp",), 0.85),
@@ -50,7 +50,8 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("de_steuer_id", "DE", "de.idnr", r"\d{2} ?\d{3} ?\d{3} ?\d{3}", ("steuer-id", "steuer id", "steuerliche id", "steueridentifikationsnummer", "steuer-identifikationsnummer", "identifikationsnummer", "steuerliche identifikationsnummer", "idnr", "tax id")),
     Scheme("nl_bsn", "NL", "nl.bsn", r"\d{4}\.?\d{2}\.?\d{3}|\d{9}", ("bsn", "burgerservicenummer", "sofinummer")),
     Scheme("pl_pesel", "PL", "pl.pesel", r"\d{11}", ("pesel",)),
-    Scheme("se_personnummer", "SE", "se.personnummer", r"(?:\d{2})?\d{6}[-+]\d{4}", ("personnummer", "personnr"), 0.6),
+    Scheme("se_personnummer", "SE", "se.personnummer", r"(?:\d{2})?\d{6}[-+]\d{4}", ("personnummer", "personnr", "personal number", "personal identity number"), 0.6),
+    Scheme("se_personnummer", "SE", "se.personnummer", r"(?:19|20)?\d{10}", ("personnummer", "personnr", "personal number", "personal identity number")),
     Scheme("dk_cpr", "DK", "dk.cpr", r"\d{6}-\d{4}", ("cpr", "personnummer")),
     Scheme("no_fodselsnummer", "NO", "no.fodselsnummer", r"\d{6} ?\d{5}", ("fødselsnummer", "fodselsnummer", "personnummer")),
     Scheme("fi_hetu", "FI", "fi.hetu", r"\d{6}[-+A]\d{3}[0-9A-Y]", ("henkilötunnus", "hetu", "personbeteckning"), 0.7),

@@ -17,7 +17,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneMetadata, PhoneNumberMatcher
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.recognizers.base import NEGATIVE_WORDS, Recognizer
 from pipelines.pii.text import Doc
 
 LANGUAGE_REGIONS = {
@@ -44,7 +44,7 @@ sre_parse = _sre_parser.parse
 # Not glued to an e-mail's "@" (97194458@qq.com).
 _CANDIDATE = re.compile(
     r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
-    r"(?:\+\s?|00)?(?:\(\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
+    r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@])(?![ .\-/]?\d)"
 )
 _NON_DIGIT = re.compile(r"\D")
@@ -119,6 +119,10 @@ GLUE_LABELS = frozenset(
         "telefon",
         "whatsapp",
         "wa",
+        "port",
+        "handynr",
+        "telnr",
+        "mobilnr",
     ]
 )
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
@@ -160,6 +164,9 @@ CONTEXT = (
     "signal",
     "telegram",
     "电话",
+    "致电",
+    "来电",
+    "拨打",
     "電話",
     "手机",
     "手機",
@@ -181,6 +188,19 @@ CONTEXT = (
     "móvil",
     "movil",
     "celular",
+    "cel:",
+    "cel.",
+    "escríbeme",
+    "contactar",
+    "hit him up",
+    "hit her up",
+    "hit me up",
+    "reach me",
+    "reach him",
+    "reach her",
+    "joignable",
+    "handynr",
+    "tfno",
     "📱",
     "📞",
     "☎",
@@ -320,6 +340,23 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     return before == "-" and raw[0].isdigit() and (start < 2 or text[start - 2] in " \t\n(,;")
 
 
+_BRACKETED_CODE = re.compile(r"\(\+?(\d{1,3})\)\s?")
+
+
+def international_form(raw: str) -> str | None:
+    """``raw`` written with a ``+``, if it is international: ``+...`` itself, ``00 44 ...``
+    as ``+44 ...``, and a country calling code in brackets, ``(+86)181...`` or ``(852) 5814
+    7065``, as ``+86 181...`` (a bracketed code without ``+`` may also be an area code)."""
+    if raw.startswith("+"):
+        return raw
+    if raw.startswith("00"):
+        return "+" + raw[2:]
+    m = _BRACKETED_CODE.match(raw)
+    if m and int(m.group(1)) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        return f"+{m.group(1)} {raw[m.end() :]}"
+    return None
+
+
 def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
     """A national number must carry the trunk prefix its country dials (``02 ...`` in France,
     ``030 ...`` in Germany); ``286 594 491`` is a share count, not a French phone number."""
@@ -390,6 +427,8 @@ class PhoneRecognizer(Recognizer):
     kind = "phone"
     scheme = "phone"
     context = CONTEXT
+    # a number an "id" key or label names is an identifier ("phone": "...", "id": 1697159)
+    negative = (*NEGATIVE_WORDS, '"id"', "'id'", "id:", "id number", "id no")
     base_score = 0.75
     context_score = 0.93
     min_digits = 6
@@ -443,7 +482,8 @@ class PhoneRecognizer(Recognizer):
                 continue
             if regions is None:
                 regions = regions_for(doc)
-            if raw.startswith(("+", "00")):
+            intl = international_form(raw)
+            if intl == raw or raw.startswith(("00", "(+")):
                 # International numbers parse in any region: try just one.
                 tried: tuple[str, ...] = regions[:1]
             elif len(digits) > 17:
@@ -454,16 +494,19 @@ class PhoneRecognizer(Recognizer):
                     # Next to a phone word, a number of another region than the hints
                     # suggest (a US number in a Chinese post) is still a phone number.
                     tried = self.other_regions(doc, m.start(), m.end(), digits, regions)
-                if not tried:
+                if not tried and intl is None:
                     continue  # no region's number patterns fit (and too short to split)
             if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
                 continue  # negative context or URL: cannot reach the reporting threshold
             # Fast path: the whole candidate is one number ("0044 ..." dialled from Europe is
             # "+44 ...": 00 is not every region's international prefix).
-            whole = whole_number("+" + raw[2:] if raw.startswith("00") else raw, tried)
-            if whole is None and tried and tried[0] in regions and not raw.startswith(("+", "00")):
+            national = raw if intl is None or (raw.startswith("(") and raw[1] != "+") else intl
+            whole = whole_number(national, tried)
+            if whole is None and tried and tried[0] in regions and national == raw != intl:
                 others = self.other_regions(doc, m.start(), m.end(), digits, regions)
                 whole = whole_number(raw, others) if others else None
+            if whole is None and intl is not None and national != intl:
+                whole = whole_number(intl, regions[:1])  # (852) 5814 7065: a country code
             if whole is not None:
                 yield self._emit(doc, m.start(), m.end(), *whole, base=base)
                 continue
