@@ -78,10 +78,10 @@ _SMALL_DECIMAL = re.compile(r"0[.,]\d+|[1-9]\d{3,5}\.\d{5,8}|(?:19|20)\d\d/\d{4,
 _PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
 # A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45).
 _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
-# The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
-# three digits before the candidate's first separator.
 # The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4).
 _RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])[A-Z]{3}[UJZ] \Z")
+# The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
+# three digits before the candidate's first separator.
 _THOUSANDS_BEFORE = re.compile(r"(?<![\d.,/-])\d{1,3}(?:,\d{3})*,$")
 # Without a phone word near it, a number followed by what it counts or measures is a count
 # or an amount ("212 235 419 rekordów", "13812345678 条记录", "154 638 993 zł", "0.75 BTC",
@@ -483,7 +483,8 @@ class PhoneRecognizer(Recognizer):
             if regions is None:
                 regions = regions_for(doc)
             intl = international_form(raw)
-            if intl == raw or raw.startswith(("00", "(+")):
+            explicit = raw.startswith(("+", "00", "(+"))  # written as an international number
+            if explicit:
                 # International numbers parse in any region: try just one.
                 tried: tuple[str, ...] = regions[:1]
             elif len(digits) > 17:
@@ -500,12 +501,11 @@ class PhoneRecognizer(Recognizer):
                 continue  # negative context or URL: cannot reach the reporting threshold
             # Fast path: the whole candidate is one number ("0044 ..." dialled from Europe is
             # "+44 ...": 00 is not every region's international prefix).
-            national = raw if intl is None or (raw.startswith("(") and raw[1] != "+") else intl
-            whole = whole_number(national, tried)
-            if whole is None and tried and tried[0] in regions and national == raw != intl:
+            whole = whole_number(intl if explicit else raw, tried)  # type: ignore[arg-type]
+            if whole is None and not explicit and tried and tried[0] in regions:
                 others = self.other_regions(doc, m.start(), m.end(), digits, regions)
                 whole = whole_number(raw, others) if others else None
-            if whole is None and intl is not None and national != intl:
+            if whole is None and not explicit and intl is not None:
                 whole = whole_number(intl, regions[:1])  # (852) 5814 7065: a country code
             if whole is not None:
                 yield self._emit(doc, m.start(), m.end(), *whole, base=base)
