@@ -374,18 +374,9 @@ class Doc:
         return [m.end() for m in _FIELD_SEPARATOR.finditer(self.folded)]
 
     def word_before(self, start: int, size: int, words: tuple[str, ...]) -> int:
-        """``find_word(self.window_before(start, size), words)``."""
+        """The end of the last of ``words`` in the ``size`` characters before ``start``,
+        relative to the window's start, or -1 (see :meth:`find_word`)."""
         return self.find_word(start - size, start, words)
-
-    def word_after(self, end: int, size: int, words: tuple[str, ...]) -> int:
-        """``find_word(self.window_after(end, size), words)``."""
-        return self.find_word(end, end + size, words)
-
-    def window_before(self, start: int, size: int) -> str:
-        return self.lower[max(0, start - size) : start]
-
-    def window_after(self, end: int, size: int) -> str:
-        return self.lower[end : end + size]
 
 
 @lru_cache(maxsize=512)
