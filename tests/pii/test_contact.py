@@ -59,6 +59,7 @@ EMAIL = [
     ("mail me: jane.doe+x@example.co.uk.", [("email", "jane.doe+x@example.co.uk")]),
     ("邮箱：zhang.san@163.com，", [("email", "zhang.san@163.com")]),
     ("press contact: press@company.com", []),  # role mailbox scores below the threshold
+    ("follow @night1994@fosstodon.org", []),  # a fediverse handle
     ("not an email: a@b", []),
     ("a..b@example.com", []),
     ("use icon@2x.png for retina screens", []),  # a file name
@@ -96,6 +97,7 @@ CARD = [
     ("Kartennummer 6246858744225900587.", [("payment_card", "6246858744225900587")]),
     ("use the sandbox card 4242 4242 4242 4242 to try it", []),
     ("USPS 9400 2453 7973 9536 1743 28 delivered", []),  # inside a longer grouped number
+    ("Paketnummer 4539148803436467", []),  # a parcel number
     ("Testmodus: Karte 4242 4242 4242 4242, beliebiges Ablaufdatum", []),  # an example
     ("card 4111 1111 1111 1111 123 12/25", [("payment_card", "4111 1111 1111 1111")]),
     ("💳 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
@@ -189,6 +191,9 @@ NOT_PHONE = [
     ("Container MSCU 057373 4 op de Ever Given", "nl"),  # a container's serial
     ("12345679 × 48 = 592 592 592", "pl"),  # the result of a sum
     ('"phone": "n/a", "id": 1697159', None),  # an "id" key names it
+    ("Rodada 3 (09/05/2025)", "pt"),  # a date in brackets
+    ("sentenza n. 32332/2025", "it"),  # a case number and its year
+    ("Your case 0415119891", "en"),
 ]
 
 

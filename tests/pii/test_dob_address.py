@@ -49,6 +49,17 @@ DOB = [
     ("Meeting 5 Jan 90 people", "en", []),
     ("born 05MAR1992", "en", [("date_of_birth", "05MAR1992")]),  # written as on a form
     ("Unser Hund Bello, geboren am 3.4.2019", "de", []),  # a pet's birthday
+    (
+        "Für alle, die gefragt haben:\n- geboren am: 19.11.2006",
+        "de",
+        [("date_of_birth", "19.11.2006")],
+    ),
+    ("This company was born on 8 December 2015 in a garage", "en", []),  # not a person
+    ("Le projet est né le 3 mars 2015 à Lyon", "fr", []),
+    ("people born before 6 April 1951 keep the old state pension", "en", []),  # a cohort
+    ("出生于2017年9月1日至2018年8月31日的适龄儿童", "zh", []),
+    ("Kinder, die bis zum 30.09.2020 geboren sind, werden schulpflichtig", "de", []),
+    ("date-of-birth picker defaults to 01/01/1970", "en", []),
     ("Onze kat wordt vandaag 6! Geboren op 21 september 2019", "nl", []),
     ("Geb: 16.01.1959", "de", [("date_of_birth", "16.01.1959")]),
     ("Gebühr 12.03.1990", "de", []),  # "geb" glued to an accented letter is not the word
@@ -305,6 +316,12 @@ NOT_ADDRESS = [
     ("He scored 3 goals in the Main Stadium.", "en"),
     ("¡Final! Osasuna 2-1 Athletic Club. Asistencia: 27.844", "es"),  # a score
     ("we met at 5 oak lane and then in", "en"),  # lower case: a state must end it
+    ("Haltestelle Goethestraße 4 Min. zu Fuß", "de"),  # a stop, a count after the number
+    ("U7 bis Schönhauser Allee 6 Stationen", "de"),
+    ("Abfahrt Bussteig 11", "de"),
+    ("la sortie 4 boulevard Haussmann est fermée", "fr"),
+    ("Prochain départ à 09:09, voie J", "fr"),  # a time, not a number
+    ("En la Calle Real 3 carriles por sentido", "es"),
     ("i walked 3 blocks down main street in ohio.", "en"),
     ("Jean,4059 e 65th st apt 36a oakland ca", "en"),  # no ZIP code, no address word
     ("La France et l'Allemagne.", "fr"),

@@ -67,6 +67,34 @@ COMMON_CONTEXT = (
     "🏠",
     "🏡",
 )
+TRANSIT_WORDS = (
+    "haltestelle",
+    "station",
+    "stop",
+    "bus",
+    "tram",
+    "metro",
+    "subway",
+    "u-bahn",
+    "s-bahn",
+    "bussteig",
+    "gleis",
+    "sortie",
+    "exit",
+    "voie",
+    "quai",
+    "ligne",
+    "line",
+    "platform",
+    "parada",
+    "salida",
+    "between",
+)
+PLATFORMS = ("bussteig", "bahnsteig", "flugsteig", "gleis")
+COUNT_AFTER_NUMBER = re.compile(
+    r" (?i:min\b|minuten|minutes|minutos|stationen|stations|stops|haltestellen|carriles|paradas"
+    r"|arrêts|km\b|meter|metros|mètres)"
+)
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
 
 
@@ -118,6 +146,18 @@ class AddressRecognizer(Recognizer):
     def valid(self, m: re.Match[str]) -> bool:
         return True
 
+    @staticmethod
+    def transit_or_count(doc: Doc, m: re.Match[str], start: int) -> bool:
+        """A street and a number that are a stop or an exit (``Haltestelle Goethestraße 4``,
+        ``la sortie 4 boulevard Haussmann``, ``Bussteig 11``) or a count (``Calle Real 3
+        carriles``, ``Schönhauser Allee 6 Stationen``), not a home."""
+        if doc.word_before(start, 24, TRANSIT_WORDS) != -1:
+            return True
+        if m.string[start : start + 10].lower().startswith(PLATFORMS):
+            return True
+        num_end = m.end("num") if "num" in m.re.groupindex and m.group("num") else -1
+        return num_end != -1 and COUNT_AFTER_NUMBER.match(m.string, num_end) is not None
+
     def haystack(self, doc: Doc) -> str:
         """The text the pattern runs on (same offsets as the original)."""
         return doc.folded
@@ -139,6 +179,8 @@ class AddressRecognizer(Recognizer):
                 or doc.word_before(start, 24, COMMON_CONTEXT) != -1
             ):
                 score = max(score, self.context_score)
+            elif not self.full(m) and self.transit_or_count(doc, m, start):
+                continue
             if doc.url_spans and doc.in_url(start, end):
                 score -= 0.6
             value = " ".join(text[start:end].replace(",", " ").split()).lower()

@@ -36,7 +36,7 @@ _AFTER_MONTH = re.compile(
 )
 _LETTER = re.compile(r"[^\W\d_]")
 PATTERN = re.compile(
-    rf"(?<![\w])(?:(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
+    rf"(?<![\w])(?:(?<!\d:)(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
     rf"(?i:{_TYPES}) (?P<name>{_NAME})"
     # a unit before the postcode: "bât. B", "apt 12", "3e étage"
     rf"(?:, ?(?:(?i:bât\.?|bâtiment|bat\.|apt\.?|appartement|app\.|escalier|esc\.|porte)"

@@ -187,8 +187,81 @@ ANIMAL_WORDS = (
     "🐈",
 )
 ANIMAL_WINDOW = 80
+_CLAUSE_END = re.compile(r"[\n:：;；。！？!?，,]|\.(?:\s|$)")
 PET_MAX_AGE_DAYS = 30 * 365
+# In the date's clause, a birth date that is not a person's: a company's, a project's
+# ("This company was born on 8 December 2015"), or a cohort's ("people born before 6 April
+# 1951", "Kinder, die bis zum 30.09.2020 geboren sind", "适龄儿童").
+NOT_A_PERSON_WORDS = (
+    "company",
+    "startup",
+    "project",
+    "blog",
+    "brand",
+    "channel",
+    "podcast",
+    "website",
+    "entreprise",
+    "projet",
+    "société",
+    "marque",
+    "chaîne",
+    "empresa",
+    "proyecto",
+    "marca",
+    "unternehmen",
+    "projekt",
+    "公司",
+    "项目",
+    "品牌",
+    "频道",
+    "people born",
+    "those born",
+    "anyone born",
+    "everyone born",
+    "babies born",
+    "children born",
+    "kids born",
+    "residents born",
+    "applicants born",
+    "personnes nées",
+    "enfants nés",
+    "bébés nés",
+    "personas nacidas",
+    "niños nacidos",
+    "nacidos entre",
+    "kinder, die",
+    "personen, die",
+    "alle, die",
+    "适龄儿童",
+    "対象",
+)
 EVENT_WORDS = (
+    # a cohort's bounds: "born before 6 April 1951", "出生于2017年9月1日至2018年8月31日"
+    "before",
+    "after",
+    "between",
+    "prior to",
+    "until",
+    "vor dem",
+    "nach dem",
+    "bis zum",
+    "zwischen",
+    "ab dem",
+    "avant le",
+    "après le",
+    "à partir du",
+    "entre le",
+    "antes del",
+    "después del",
+    "a partir del",
+    "entre el",
+    "defaults to",
+    "以前",
+    "以后",
+    "之前",
+    "之后",
+    "から",
     "came out",
     "released",
     "premiered",
@@ -279,7 +352,9 @@ EVENT_WORDS = (
 # another one.
 # Older than anyone alive: a historical figure's birth date, not a leak.
 MAX_AGE_DAYS = 115 * 366
-_EVENT_AFTER = re.compile(r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立)")
+_EVENT_AFTER = re.compile(
+    r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立|至|到|から|以前|以后|之前|之后|以降)"
+)
 # A birth word next to a recent date is mostly about something else (a film release, a
 # company's "birthday", birth statistics): dates of birth less than 3 years back are left out.
 MIN_AGE_DAYS = 3 * 365
@@ -371,6 +446,13 @@ class DateOfBirthRecognizer(Recognizer):
             or "b." in doc.folded
         )
 
+    def not_a_person(self, doc: Doc, start: int) -> bool:
+        """Whether the date's clause names a company, a project or a cohort as the one born
+        (:data:`NOT_A_PERSON_WORDS`)."""
+        lo = max(0, start - ANIMAL_WINDOW)
+        word = doc.find_word(lo, start, NOT_A_PERSON_WORDS)
+        return word != -1 and not _CLAUSE_END.search(doc.folded, lo + word, start)
+
     def context_after(self, doc: Doc, end: int) -> bool:
         """A birth word just after the date, in its sentence and on its line (see ``_AFTER``
         and ``AFTER_WORDS``): in "meeting on July 15, 2023.⏎born 18 July 1936" the birth
@@ -419,6 +501,8 @@ class DateOfBirthRecognizer(Recognizer):
                 start - ANIMAL_WINDOW, start, ANIMAL_WORDS
             ) != -1:
                 continue  # a pet's birthday (a pet is not 40 years old: then it is a person's)
+            if self.not_a_person(doc, start):
+                continue
             if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
                 doc.lower, end
             ):

@@ -7,8 +7,9 @@ from typing import Any
 
 from pipelines.pii.recognizers.base import CONTEXT_BEFORE, RegexRecognizer
 
+# Not after an "@": @night1994@fosstodon.org is a fediverse handle, public, not an address.
 PATTERN = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"(?<![A-Za-z0-9._%+@-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}"
     r"(?![A-Za-z0-9-])"
 )

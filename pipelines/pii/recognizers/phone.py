@@ -73,11 +73,16 @@ _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _MONEY = "€$£¥%°"
 # A decimal below one (0.22136722) or with many places (a log time, 3293.563452), a price
-# range (140.00-300.00), a year and a serial (WO 2017/307693).
-_SMALL_DECIMAL = re.compile(r"0[.,]\d+|[1-9]\d{3,5}\.\d{5,8}|(?:19|20)\d\d/\d{4,}")
+# range (140.00-300.00), a year and a serial (WO 2017/307693) or the other way round (a
+# court case, STS 4651/2020).
+_SMALL_DECIMAL = re.compile(
+    r"0[.,]\d+|[1-9]\d{3,5}\.\d{5,8}|(?:19|20)\d\d/\d{4,}|\d{3,6}/(?:19|20)\d\d"
+)
 _PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
-# A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45).
+# A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45), or a date in
+# brackets after a number (Rodada 3 (09/05/2025)).
 _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
+_DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.])\d{1,2}\1(?:19|20)\d\d")
 # The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4).
 _RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])[A-Z]{3}[UJZ] \Z")
 # The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
@@ -315,6 +320,8 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     if raw[4:5] == "-" and _ISO_DATE_START.match(raw):
         return True
     if _SMALL_DECIMAL.fullmatch(raw) or _PRICE_RANGE.fullmatch(raw) or _DATE_THEN_MORE.match(raw):
+        return True
+    if "(" in raw and _DATE_IN_BRACKETS.search(raw):
         return True
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
