@@ -194,6 +194,10 @@ NOT_PHONE = [
     ("Rodada 3 (09/05/2025)", "pt"),  # a date in brackets
     ("sentenza n. 32332/2025", "it"),  # a case number and its year
     ("Your case 0415119891", "en"),
+    ("Phoenix, AZ 85038-3875", "en"),  # a ZIP+4 code
+    ("RCS Lyon 679 010 319", "fr"),  # a company register number
+    ("exp 09/30. 41 674 vues", "fr"),  # a sentence ends between the numbers
+    ("715 174 205 actions échangées.", None),  # shares
 ]
 
 
@@ -231,6 +235,9 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("joignable au 0.6.2.9.6.1.9.1.4.8 — elle vit", "fr", "0.6.2.9.6.1.9.1.4.8"),
         ("联系方式 0-9-6-7-2-1-8-5-0-8", "zh", "0-9-6-7-2-1-8-5-0-8"),
         ("Cel: 5562195735", "es", "5562195735"),
+        ("téléphone : +33621019498. 5237,90 €", "fr", "+33621019498"),  # ends at the sentence
+        ("殷玉兰 17779058364 2626260507@foxmail.com", "zh", "17779058364"),  # before an e-mail
+        ("erreichbar unter 015185961355", "de", "015185961355"),
         ("Handynr.0172-68703371", "de", "0172-68703371"),  # a label glued by its dot
         ("cell (878)922-6748; bank account", "zh", "(878)922-6748"),
         # the invoice number is not a phone: the phone word below labels its own line

@@ -220,6 +220,12 @@ ADDRESS = [
     ),
     ("Calle Mayor 12, 28013 Madrid Nacido en Soria", "es", "Calle Mayor 12, 28013 Madrid"),
     ("Address: 12-3 Main St, Toronto, ON M5V 2T6", "en", "12-3 Main St, Toronto, ON M5V 2T6"),
+    ("6 rue Raynaud - 69100 Villeurbanne", "fr", "6 rue Raynaud - 69100 Villeurbanne"),
+    (
+        "113, quai Clerc, appt 27, 13100 Aix-en-Provence",
+        "fr",
+        "113, quai Clerc, appt 27, 13100 Aix-en-Provence",
+    ),
     (  # all in lower case, no commas
         "Lives at: 7777 walters lane apt 8a oakland ca 94665\nEMAIL",
         "en",

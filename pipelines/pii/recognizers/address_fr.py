@@ -39,9 +39,10 @@ PATTERN = re.compile(
     rf"(?<![\w])(?:(?<!\d:)(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
     rf"(?i:{_TYPES}) (?P<name>{_NAME})"
     # a unit before the postcode: "bât. B", "apt 12", "3e étage"
-    rf"(?:, ?(?:(?i:bât\.?|bâtiment|bat\.|apt\.?|appartement|app\.|escalier|esc\.|porte)"
-    rf" ?[0-9A-Za-z]{{1,4}}|\d{{1,2}}(?:e|er|ème) étage)){{0,3}}"
-    rf"(?:(?P<tail>,? ?\n? ?(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}(?: (?i:cedex)(?: \d{{1,2}})?)?)"
+    rf"(?:, ?(?:(?i:bât\.?|bâtiment|bat\.|apt\.?|appt\.?|appartement|app\.|escalier|esc\.|porte"
+    rf"|bureau|bur\.) ?[0-9A-Za-z]{{1,4}}|\d{{1,2}}(?i:e|er|ème) (?i:étage))){{0,3}}"
+    rf"(?:(?P<tail>(?:,? ?\n? ?| [-–] )(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}"
+    rf"(?: (?i:cedex)(?: \d{{1,2}})?)?)"
     rf"|{town_only(_TOWN)})?"
     r"(?![\w])"
 )

@@ -41,11 +41,12 @@ sre_parse = _sre_parser.parse
 
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 # (The leading look-ahead states what every match starts with, so the scan skips faster.)
-# Not glued to an e-mail's "@" (97194458@qq.com).
+# Not glued to an e-mail's "@" (97194458@qq.com), but it may stand before one (17779058364
+# 2626260507@foxmail.com); no ". " inside (a sentence ends there: "+33621019498. 5237,90 €").
 _CANDIDATE = re.compile(
     r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
-    r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d[\d .\-()/]{2,38}\d"
-    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@])(?![ .\-/]?\d)"
+    r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d(?:[\d \-()/]|\.(?! )){2,38}\d"
+    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@])(?![ .\-/]?\d(?!\d*@))"
 )
 _NON_DIGIT = re.compile(r"\D")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
@@ -75,6 +76,8 @@ _MONEY = "€$£¥%°"
 # A decimal below one (0.22136722) or with many places (a log time, 3293.563452), a price
 # range (140.00-300.00), a year and a serial (WO 2017/307693) or the other way round (a
 # court case, STS 4651/2020).
+# A US ZIP+4 code after its state (Phoenix, AZ 85038-3875).
+_ZIP_PLUS_FOUR = re.compile(r"[A-Z]{2},? \Z")
 _SMALL_DECIMAL = re.compile(
     r"0[.,]\d+|[1-9]\d{3,5}\.\d{5,8}|(?:19|20)\d\d/\d{4,}|\d{3,6}/(?:19|20)\d\d"
 )
@@ -97,7 +100,8 @@ _COUNTED = re.compile(
     r"|followers|subscribers|views|downloads|votes|registros|usuarios|cuentas|personas"
     r"|clientes|rekord\w*|użytkownik\w*|kont|osób|klient\w*|enregistrements|utilisateurs"
     r"|comptes|personnes|abonnés|datensätze|nutzer\w*|konten|personen|kunden|mitglieder"
-    r"|registri|utenti|registos|utilizadores|gebruikers|zł|pln|eur|usd|gbp|chf|sek|nok|dkk"
+    r"|registri|utenti|registos|utilizadores|gebruikers|actions|aktien|acciones|shares|titres"
+    r"|zł|pln|eur|usd|gbp|chf|sek|nok|dkk"
     r"|czk|huf|jpy|cny|rmb|inr|brl|mxn|rub|btc|eth|usdt|sats|euros?|dollars?|yuan|pts"
     r"|points|km|kg|mb|gb|tb)(?![^\W\d_])|[条万亿户元円원块]|人次)",
     re.IGNORECASE,
@@ -204,6 +208,9 @@ CONTEXT = (
     "reach him",
     "reach her",
     "joignable",
+    "erreichbar",
+    "informar al",
+    "llamar al",
     "handynr",
     "tfno",
     "📱",
@@ -322,6 +329,8 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     if _SMALL_DECIMAL.fullmatch(raw) or _PRICE_RANGE.fullmatch(raw) or _DATE_THEN_MORE.match(raw):
         return True
     if "(" in raw and _DATE_IN_BRACKETS.search(raw):
+        return True
+    if raw[5:6] == "-" and len(raw) == 10 and _ZIP_PLUS_FOUR.search(text, max(0, start - 4), start):
         return True
     before = text[start - 1] if start else ""
     after = text[end : end + 2].lstrip()[:1]
