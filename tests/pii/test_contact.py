@@ -196,6 +196,7 @@ NOT_PHONE = [
     ("Your case 0415119891", "en"),
     ("Phoenix, AZ 85038-3875", "en"),  # a ZIP+4 code
     ("RCS Lyon 679 010 319", "fr"),  # a company register number
+    ("EIN 64-9398341", "en"),  # a US employer number
     ("exp 09/30. 41 674 vues", "fr"),  # a sentence ends between the numbers
     ("715 174 205 actions échangées.", None),  # shares
 ]
@@ -238,6 +239,8 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("téléphone : +33621019498. 5237,90 €", "fr", "+33621019498"),  # ends at the sentence
         ("殷玉兰 17779058364 2626260507@foxmail.com", "zh", "17779058364"),  # before an e-mail
         ("erreichbar unter 015185961355", "de", "015185961355"),
+        ("赵女士，16672456272。12105人点赞", "zh", "16672456272"),  # a full stop ends it
+        ("1) Ruthild Henschel: 017779659046", "de", "017779659046"),  # a German mobile
         ("Handynr.0172-68703371", "de", "0172-68703371"),  # a label glued by its dot
         ("cell (878)922-6748; bank account", "zh", "(878)922-6748"),
         # the invoice number is not a phone: the phone word below labels its own line

@@ -48,6 +48,13 @@ DOB = [
     ("né le 3 mars 85 à Lyon", "fr", [("date_of_birth", "3 mars 85")]),
     ("Meeting 5 Jan 90 people", "en", []),
     ("born 05MAR1992", "en", [("date_of_birth", "05MAR1992")]),  # written as on a form
+    ("出生日期 95年5月26日 | 住址", "zh", [("date_of_birth", "95年5月26日")]),
+    ("薛莹，90年10月8日生，现住", "zh", [("date_of_birth", "90年10月8日")]),
+    (  # the birth word after the first date is not the second's
+        "黎欢，男，1973/06/06出生，于2023/03/21在西安走失",
+        "zh",
+        [("date_of_birth", "1973/06/06")],
+    ),
     ("Unser Hund Bello, geboren am 3.4.2019", "de", []),  # a pet's birthday
     (
         "Für alle, die gefragt haben:\n- geboren am: 19.11.2006",
@@ -221,6 +228,14 @@ ADDRESS = [
     ("Calle Mayor 12, 28013 Madrid Nacido en Soria", "es", "Calle Mayor 12, 28013 Madrid"),
     ("Address: 12-3 Main St, Toronto, ON M5V 2T6", "en", "12-3 Main St, Toronto, ON M5V 2T6"),
     ("6 rue Raynaud - 69100 Villeurbanne", "fr", "6 rue Raynaud - 69100 Villeurbanne"),
+    (  # an adjective before the street, an Austrian postcode
+        "Adresse: Landstraßer Hauptstraße 111, 1130 Wien, Telefon",
+        "de",
+        "Landstraßer Hauptstraße 111, 1130 Wien",
+    ),
+    ("Annenstraße 89/6/25, 6024 Innsbruck.", "de", "Annenstraße 89/6/25, 6024 Innsbruck"),
+    ("wohnt Rosenweg 7a 8015 Zürich.", "de", "Rosenweg 7a 8015 Zürich"),
+    ("7592 3rd Rd, Seattle, WA 98147", "en", "7592 3rd Rd, Seattle, WA 98147"),  # numbered
     (
         "113, quai Clerc, appt 27, 13100 Aix-en-Provence",
         "fr",

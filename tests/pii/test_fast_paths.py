@@ -96,7 +96,8 @@ def test_shared_word_pass_equals_window_scan(every_list: bool, text: str, data) 
 _ORIGINAL_PATTERNS = {
     "hkid": (
         hk_tw_gb.HKID,
-        r"(?<![0-9A-Za-z])([A-Z]{1,2})(\d{6}) ?(?:[(（]([0-9A])[)）]|([0-9A]))(?![0-9A-Za-z])",
+        r"(?:(?<![0-9A-Za-z])|(?<=HKID))([A-Z]{1,2})(\d{6}) ?(?:[(（]([0-9A])[)）]|([0-9A]))"
+        r"(?![0-9A-Za-z])",
     ),
     "tw": (hk_tw_gb.TW, r"(?<![0-9A-Za-z])([A-Z])([1289])(\d{8})(?![0-9A-Za-z])"),
     "nino": (

@@ -55,6 +55,7 @@ FR_NIR = [
 OTHER_IDS = [
     ("HKID: A123456(3)", [("hk_hkid", "A123456(3)")]),
     ("HKID: A123456(4)", []),
+    ("老赖阮子睿，HKIDK977839(A)，已被", [("hk_hkid", "K977839(A)")]),  # the label glued
     ("HKID: A1234563", [("hk_hkid", "A1234563")]),  # no brackets: with context
     ("update KB5032225 installed", []),  # no brackets, no context: a Windows update
     ("JANコード0012063323699", []),  # an unbroken RRN shape without context: a barcode

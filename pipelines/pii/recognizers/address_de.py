@@ -27,7 +27,7 @@ _ARTICLE = "Am|An der|An den|Auf dem|Auf der|Auf den|Im|In der|Zum|Zur|Unter den
 # name thousands of ways to split, each tried when the match fails).
 _W = rf"[{UP}][{UP}{LOW}.]{{0,25}}"
 _STREET = (
-    rf"(?:[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
+    rf"(?:(?:[{UP}][{LOW}]{{2,20}}er )?[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
     rf"|(?:(?:{_ARTICLE}) )?(?:{_W}[ -]){{1,3}}(?:{_SEPARATE})"
     rf"|(?P<bare>(?:{_ARTICLE}) {_W}))"
 )
@@ -41,11 +41,13 @@ _TOWN = (
     rf"(?:-[{UP}][{UP}{LOW}]{{0,30}}| \([{UP}][{UP}{LOW}]{{0,30}}\)"
     rf"| (?:{_TOWN_PARTICLE}) [{UP}][{UP}{LOW}]{{0,30}}){{0,3}}"
 )
+# German five digits; Austrian and Swiss four (1130 Wien, A-5020 Salzburg, 8015 Zürich).
+_POSTCODE = r"(?:(?:D-)?\d{5}|(?:A-|CH-)?\d{4})"
 PATTERN = re.compile(
-    rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?)?)(?![\w])"
+    rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?){{0,2}})(?![\w])"
     # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig",
     # "4. OG⏎30399 Hannover"
-    rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}(?:, ?|,? ?\n)){{0,2}}(?:D-)?\d{{5}} {_TOWN})"
+    rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}(?:, ?|,? ?\n)){{0,2}}{_POSTCODE} {_TOWN})"
     rf"|{town_only(_TOWN)})?(?![\w])"
 )
 

@@ -320,7 +320,7 @@ class EnglishAddressRecognizer(AddressRecognizer):
     scheme = "address_en"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(r"\d[a-z]?,? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
+    gate = re.compile(r"\d[a-z]{0,2},? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
     # Every match holds a street type after a space (case-sensitive, as in the pattern).
     folded_gate = re.compile(rf" (?:{trie_pattern(SUFFIXES + ABBREVIATIONS)})(?![A-Za-z])")
 

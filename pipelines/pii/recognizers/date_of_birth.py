@@ -58,7 +58,8 @@ _M = r"[^\W\d_]{3,10}"  # a word, checked against MONTHS afterwards
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
 _DATES = (
-    rf"{_NB}(?P<zy>\d{{4}}) ?[年년] ?(?P<zm>\d{{1,2}}) ?[月월] ?(?P<zd>\d{{1,2}}) ?[日号일]?"
+    rf"{_NB}(?:(?P<zy>\d{{4}})|(?P<zsy>\d{{2}})) ?[年년] ?(?P<zm>\d{{1,2}}) ?[月월] ?"
+    rf"(?P<zd>\d{{1,2}}) ?[日号일]?"
     rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
     rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)"
     rf"(?:(?P<ny>\d{{4}})|(?P<sy>\d{{2}})){_NA}"
@@ -411,8 +412,9 @@ class DateOfBirthRecognizer(Recognizer):
 
     def parse(self, m: re.Match[str], doc: Doc) -> dt.date | None:
         g = m.groupdict()
-        if g["zy"]:
-            return make_date(int(g["zy"]), int(g["zm"]), int(g["zd"]))
+        if g["zy"] or g["zsy"]:
+            y = int(g["zy"]) if g["zy"] else short_year(int(g["zsy"]))  # 95年5月26日
+            return make_date(y, int(g["zm"]), int(g["zd"]))
         if g["iy"]:
             return make_date(int(g["iy"]), int(g["im"]), int(g["id"]))
         if g["ny"] or g["sy"]:
@@ -453,15 +455,17 @@ class DateOfBirthRecognizer(Recognizer):
         word = doc.find_word(lo, start, NOT_A_PERSON_WORDS)
         return word != -1 and not _CLAUSE_END.search(doc.folded, lo + word, start)
 
-    def context_after(self, doc: Doc, end: int) -> bool:
-        """A birth word just after the date, in its sentence and on its line (see ``_AFTER``
-        and ``AFTER_WORDS``): in "meeting on July 15, 2023.⏎born 18 July 1936" the birth
-        word belongs to the next date."""
-        if _AFTER.match(doc.lower, end):
-            return True
+    def after_word_end(self, doc: Doc, end: int) -> int:
+        """Where a birth word just after the date ends, in its sentence and on its line (see
+        ``_AFTER`` and ``AFTER_WORDS``), or -1: in "meeting on July 15, 2023.⏎born 18 July
+        1936" the birth word belongs to the next date."""
+        after = _AFTER.match(doc.lower, end)
+        if after:
+            return after.end()
         hi = end + AFTER_WINDOW
         stop = _AFTER_STOP.search(doc.folded, end, hi)
-        return doc.find_word(end, stop.start() if stop else hi, AFTER_WORDS) != -1
+        found = doc.find_word(end, stop.start() if stop else hi, AFTER_WORDS)
+        return -1 if found == -1 else end + found
 
     def birth_word(self, doc: Doc, m: re.Match[str], lo: int) -> tuple[int, int] | None:
         """(window start, end of the birth word relative to it or -1) for the date ``m``,
@@ -477,7 +481,7 @@ class DateOfBirthRecognizer(Recognizer):
         birth = doc.find_word(lo, start, CONTEXT)
         if (
             birth == -1
-            and (short or not self.context_after(doc, end))
+            and (short or self.after_word_end(doc, end) == -1)
             and not doc.labelled_by_column(start, CONTEXT)
         ):
             return None
@@ -497,6 +501,8 @@ class DateOfBirthRecognizer(Recognizer):
             if found is None:
                 continue
             lo, birth = found
+            if birth == -1:  # the birth word after this date is not the next date's
+                prev_end = max(prev_end, self.after_word_end(doc, end))
             if (today - date).days < PET_MAX_AGE_DAYS and doc.find_word(
                 start - ANIMAL_WINDOW, start, ANIMAL_WORDS
             ) != -1:

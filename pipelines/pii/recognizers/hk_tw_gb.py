@@ -12,9 +12,11 @@ from pipelines.pii.text import Doc
 
 # -- Hong Kong identity card: 1-2 letters, 6 digits, check digit 0-9/A in brackets --------
 # The look-behinds follow the first letter (same matches; the scan skips to capitals).
-# Written without brackets (KB5032225 is also a Windows update) it needs a context word.
+# Written without brackets (KB5032225 is also a Windows update) it needs a context word; in
+# Chinese text its label may be glued to it (HKIDZ854959(2)).
 HKID = re.compile(
-    r"([A-Z](?<![0-9A-Za-z][A-Z])[A-Z]?)(\d{6}) ?(?:[(（]([0-9A])[)）]|([0-9A]))(?![0-9A-Za-z])"
+    r"([A-Z](?:(?<![0-9A-Za-z][A-Z])|(?<=HKID[A-Z]))[A-Z]?)(\d{6}) ?(?:[(（]([0-9A])[)）]|([0-9A]))"
+    r"(?![0-9A-Za-z])"
 )
 BARE_SCORE = 0.4
 

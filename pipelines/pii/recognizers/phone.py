@@ -86,8 +86,9 @@ _PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
 # brackets after a number (Rodada 3 (09/05/2025)).
 _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
 _DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.])\d{1,2}\1(?:19|20)\d\d")
-# The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4).
-_RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])[A-Z]{3}[UJZ] \Z")
+# The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4), a
+# US employer number (EIN 81-8905027).
+_RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])(?:[A-Z]{3}[UJZ]|EIN:?) \Z")
 # The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
 # three digits before the candidate's first separator.
 _THOUSANDS_BEFORE = re.compile(r"(?<![\d.,/-])\d{1,3}(?:,\d{3})*,$")
@@ -137,7 +138,7 @@ GLUE_LABELS = frozenset(
 # An unbroken run of digits is a count, a build or a reference number as often as a phone
 # number; without a phone word it is reported only in the shapes people write phone numbers
 # unbroken: a Chinese mobile, or a national number with its trunk prefix (0655434103).
-_STRONG_UNBROKEN = re.compile(r"1[3-9]\d{9}|0\d{9,10}")
+_STRONG_UNBROKEN = re.compile(r"1[3-9]\d{9}|0\d{9,10}|01[5-7]\d{9}")  # (German mobiles: 12)
 WEAK_SCORE = 0.45
 
 CONTEXT = (
@@ -472,19 +473,29 @@ class PhoneRecognizer(Recognizer):
             return ()
         return tuple(r for r in DEFAULT_REGIONS if r not in hinted and plausible(digits, r))
 
+    def candidate_spans(self, doc: Doc) -> Iterator[tuple[int, int]]:
+        """Where phone numbers may be: the matches of the candidate pattern, a Chinese mobile
+        cut at a full stop after it ("16672456272。12105人点赞"; unlike "138。1234。5678")."""
+        for m in _CANDIDATE.finditer(doc.folded):
+            start, end = m.span()
+            stop = doc.text.find("。", start, end)
+            if stop != -1 and _STRONG_UNBROKEN.fullmatch(doc.folded, start, stop):
+                end = stop
+            yield start, end
+
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         regions: tuple[str, ...] | None = None
         text = doc.folded
-        for m in _CANDIDATE.finditer(text):
-            raw = m.group()
+        for start, end in self.candidate_spans(doc):
+            raw = text[start:end]
             # raw holds \d digits, separators and an extension: \D drops all but the digits
             digits = _NON_DIGIT.sub("", raw.split("x")[0].split("#")[0])
             if len(digits) < 7 or len(digits) > 30:
                 continue
-            if not_a_phone_number(text, m.start(), m.end()):
+            if not_a_phone_number(text, start, end):
                 continue
-            if (_COUNT_OR_SSN.fullmatch(raw) or _COUNTED.match(text, m.end())) and self.score(
-                doc, m.start(), m.end(), 0, 1
+            if (_COUNT_OR_SSN.fullmatch(raw) or _COUNTED.match(text, end)) and self.score(
+                doc, start, end, 0, 1
             ) < 0.5:
                 continue
             base = None
@@ -492,9 +503,9 @@ class PhoneRecognizer(Recognizer):
                 " " in raw and _ONE_BY_ONE.fullmatch(raw)
             ):
                 base = WEAK_SCORE  # (digits typed one by one: a phone word decides)
-                if self.hopeless(doc, m.start(), m.end(), base):
+                if self.hopeless(doc, start, end, base):
                     continue
-            if doc.claimed(m.start(), m.end()):
+            if doc.claimed(start, end):
                 continue
             if regions is None:
                 regions = regions_for(doc)
@@ -510,21 +521,21 @@ class PhoneRecognizer(Recognizer):
                 if not tried:
                     # Next to a phone word, a number of another region than the hints
                     # suggest (a US number in a Chinese post) is still a phone number.
-                    tried = self.other_regions(doc, m.start(), m.end(), digits, regions)
+                    tried = self.other_regions(doc, start, end, digits, regions)
                 if not tried and intl is None:
                     continue  # no region's number patterns fit (and too short to split)
-            if self.score(doc, m.start(), m.end(), 1.0, 1.0) < doc.min_score:
+            if self.score(doc, start, end, 1.0, 1.0) < doc.min_score:
                 continue  # negative context or URL: cannot reach the reporting threshold
             # Fast path: the whole candidate is one number ("0044 ..." dialled from Europe is
             # "+44 ...": 00 is not every region's international prefix).
             whole = whole_number(intl if explicit else raw, tried)  # type: ignore[arg-type]
             if whole is None and not explicit and tried and tried[0] in regions:
-                others = self.other_regions(doc, m.start(), m.end(), digits, regions)
+                others = self.other_regions(doc, start, end, digits, regions)
                 whole = whole_number(raw, others) if others else None
             if whole is None and not explicit and intl is not None:
                 whole = whole_number(intl, regions[:1])  # (852) 5814 7065: a country code
             if whole is not None:
-                yield self._emit(doc, m.start(), m.end(), *whole, base=base)
+                yield self._emit(doc, start, end, *whole, base=base)
                 continue
             if len(digits) < 18:
                 continue
@@ -537,8 +548,6 @@ class PhoneRecognizer(Recognizer):
                 for pm in PhoneNumberMatcher(raw, region, leniency=Leniency.VALID, max_tries=8):
                     found = True
                     country = phonenumbers.region_code_for_number(pm.number)
-                    yield self._emit(
-                        doc, m.start() + pm.start, m.start() + pm.end, pm.number, country
-                    )
+                    yield self._emit(doc, start + pm.start, start + pm.end, pm.number, country)
                 if found:
                     break
