@@ -197,6 +197,7 @@ NOT_PHONE = [
     ("Phoenix, AZ 85038-3875", "en"),  # a ZIP+4 code
     ("RCS Lyon 679 010 319", "fr"),  # a company register number
     ("EIN 64-9398341", "en"),  # a US employer number
+    ("Rechnungsnr. 017670193563", "de"),  # an invoice number shaped like a German mobile
     ("exp 09/30. 41 674 vues", "fr"),  # a sentence ends between the numbers
     ("715 174 205 actions échangées.", None),  # shares
 ]

@@ -114,6 +114,8 @@ NEGATIVE_WORDS = (
     "bestell-nr",
     "bestellnr",
     "rechnungsnummer",
+    "rechnungsnr",
+    "belegnr",
     "rechnungs-nr",
     "sendungsnummer",
     "auftragsnummer",
