@@ -144,8 +144,6 @@ _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower
 _BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
-# The date of something else that a birth word names (a song, a film, a company's
-# "birthday"): an event word between the birth word and the date, or right after the date.
 # A pet's birthday is not a person's date of birth ("Unser Hund Bello, geboren am ...").
 ANIMAL_WORDS = (
     "dog",
@@ -237,6 +235,8 @@ NOT_A_PERSON_WORDS = (
     "适龄儿童",
     "対象",
 )
+# The date of something else that a birth word names (a song, a film, a company's
+# "birthday"): an event word between the birth word and the date, or right after the date.
 EVENT_WORDS = (
     # a cohort's bounds: "born before 6 April 1951", "出生于2017年9月1日至2018年8月31日"
     "before",
