@@ -98,6 +98,7 @@ CARD = [
     ("use the sandbox card 4242 4242 4242 4242 to try it", []),
     ("USPS 9400 2453 7973 9536 1743 28 delivered", []),  # inside a longer grouped number
     ("Paketnummer 4539148803436467", []),  # a parcel number
+    ("票号4504161073319793", []),  # a ticket number
     ("Testmodus: Karte 4242 4242 4242 4242, beliebiges Ablaufdatum", []),  # an example
     ("card 4111 1111 1111 1111 123 12/25", [("payment_card", "4111 1111 1111 1111")]),
     ("💳 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
@@ -198,6 +199,12 @@ NOT_PHONE = [
     ("RCS Lyon 679 010 319", "fr"),  # a company register number
     ("EIN 64-9398341", "en"),  # a US employer number
     ("Rechnungsnr. 017670193563", "de"),  # an invoice number shaped like a German mobile
+    ("Su número de incidencia es 612345678", "es"),  # a ticket number
+    ("错误码 7656-1302", "zh"),  # an error code
+    ("semaine 30 (28-03-2025)", "fr"),  # a date in brackets
+    ("on 3/10/24 13:30", "en"),  # a date and its hour
+    ("Prüfungsnummern 06459–96997", "de"),  # a range
+    ("Minecraft: 737 116 -110", None),  # coordinates
     ("exp 09/30. 41 674 vues", "fr"),  # a sentence ends between the numbers
     ("715 174 205 actions échangées.", None),  # shares
 ]

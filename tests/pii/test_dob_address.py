@@ -56,6 +56,7 @@ DOB = [
         [("date_of_birth", "1973/06/06")],
     ),
     ("Unser Hund Bello, geboren am 3.4.2019", "de", []),  # a pet's birthday
+    ("My hamster was born 2022-01-12", "en", []),
     (
         "Für alle, die gefragt haben:\n- geboren am: 19.11.2006",
         "de",
@@ -338,6 +339,9 @@ NOT_ADDRESS = [
     ("¡Final! Osasuna 2-1 Athletic Club. Asistencia: 27.844", "es"),  # a score
     ("we met at 5 oak lane and then in", "en"),  # lower case: a state must end it
     ("Haltestelle Goethestraße 4 Min. zu Fuß", "de"),  # a stop, a count after the number
+    ("Tabellenplatz 3 nach dem Spiel", "de"),  # ends like a street, is not one
+    ("Einstieg 0,002011 $", "de"),
+    ("Es hat 28 °C. KNMI-station 678", "de"),  # °C., not c. (calle)
     ("U7 bis Schönhauser Allee 6 Stationen", "de"),
     ("Abfahrt Bussteig 11", "de"),
     ("la sortie 4 boulevard Haussmann est fermée", "fr"),

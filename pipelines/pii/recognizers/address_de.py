@@ -26,8 +26,13 @@ _ARTICLE = "Am|An der|An den|Auf dem|Auf der|Auf den|Im|In der|Zum|Zur|Unter den
 # A hyphen is only a separator between words (in the classes too it would give a hyphenated
 # name thousands of ways to split, each tried when the match fails).
 _W = rf"[{UP}][{UP}{LOW}.]{{0,25}}"
+# Words that end like a street but are not one (a league position, a way into a trade).
+_NOT_STREETS = (
+    r"(?!(?:Tabellen|Podest|Listen|Sitz|Arbeits|Stell|Start|Park|Abstell)platz"
+    r"|(?:Ein|Auf|Ab|An|Um|Aus)stieg)"
+)
 _STREET = (
-    rf"(?:(?:[{UP}][{LOW}]{{2,20}}er )?[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
+    rf"(?:(?:[{UP}][{LOW}]{{2,20}}er )?{_NOT_STREETS}[{UP}][{UP}{LOW}-]{{0,30}}?(?:{_GLUED})"
     rf"|(?:(?:{_ARTICLE}) )?(?:{_W}[ -]){{1,3}}(?:{_SEPARATE})"
     rf"|(?P<bare>(?:{_ARTICLE}) {_W}))"
 )

@@ -25,7 +25,7 @@ _TOWN = (
     rf"(?: (?:de la|de los|de las|del|de|i la|i|y|la|el) (?:{_TOWN_PREFIX} )?{_TOWN_WORD}){{0,3}}"
 )
 PATTERN = re.compile(
-    rf"(?<![\w])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
+    rf"(?<![\w°])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
     r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}\.?){0,3}"
     rf"(?:(?P<tail> ?,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))|{town_only(_TOWN)})?"
     r"(?![\w])"

@@ -85,7 +85,12 @@ _PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
 # A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45), or a date in
 # brackets after a number (Rodada 3 (09/05/2025)).
 _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
-_DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.])\d{1,2}\1(?:19|20)\d\d")
+_DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.-])\d{1,2}\1(?:19|20)\d\d")
+# An hour after it (on 3/10/24 13:30), a negative number after it (737 116 -110), a range of
+# two five-digit numbers (06459–96997).
+_TIME_OR_NEGATIVE_AFTER = re.compile(r":\d\d| -\d")
+_RANGE = re.compile(r"\d{5} ?- ?\d{5}")
+_NEGATIVE_INSIDE = re.compile(r" -\d")
 # The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4), a
 # US employer number (EIN 81-8905027).
 _RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])(?:[A-Z]{3}[UJZ]|EIN:?) \Z")
@@ -331,6 +336,10 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
         return True
     if "(" in raw and _DATE_IN_BRACKETS.search(raw):
         return True
+    if _TIME_OR_NEGATIVE_AFTER.match(text, end) or _RANGE.fullmatch(raw):
+        return True
+    if " -" in raw and _NEGATIVE_INSIDE.search(raw):
+        return True  # coordinates: 737 116 -110
     if raw[5:6] == "-" and len(raw) == 10 and _ZIP_PLUS_FOUR.search(text, max(0, start - 4), start):
         return True
     before = text[start - 1] if start else ""
