@@ -73,7 +73,10 @@ _DROP_SEPARATORS = str.maketrans("", "", "-. /")
 _RUN_BEFORE = re.compile(r"\d[-. /]$")
 _RUN_AFTER = re.compile(r"[-. /]\d")
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。、）)\]]{1,2000}", re.IGNORECASE)
+# (A URL ends at a CJK character: "…?id=5～身份证号码是1201…" goes on in the text.)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'，。、）)\]\u3000-\u9fff\uff00-\uffef]{1,2000}", re.IGNORECASE
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")

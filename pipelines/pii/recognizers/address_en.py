@@ -294,7 +294,7 @@ _TAIL = (
 )
 PATTERN = re.compile(
     rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
-    rf"|(?<![\w-])(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
+    rf"|(?<![0-9A-Za-z_-])(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
     rf"{_STREET}{_UNIT}?{_TAIL}(?![\w])"
 )
 

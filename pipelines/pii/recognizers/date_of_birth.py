@@ -104,6 +104,8 @@ CONTEXT = (
     "geburtsdatum",
     "geburtstag",
     "nacido",
+    "nací",
+    "naiss.",
     "nacida",
     "nació",
     "nacimiento",
@@ -135,10 +137,18 @@ CONTEXT = (
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
 # "takes effect").
 _AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生まれ|생|生(?=[\s，,。.;；、)）!！]|$))")
-AFTER_WORDS = ("birthday", "geburtstag", "cumpleaños", "anniversaire", "geboren", "born")
+AFTER_WORDS = (
+    "birthday",
+    "geburtstag",
+    "cumpleaños",
+    "anniversaire",
+    "geboren",
+    "born",
+    "zur welt gekommen",
+)
 AFTER_WINDOW = 20
 _AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sentence or field
-_AFTER_ANYWHERE = re.compile("生|생|anniversaire")  # what the after-words hold beyond CONTEXT
+_AFTER_ANYWHERE = re.compile("生|생|anniversaire|zur welt gekommen")  # what the after-words hold beyond CONTEXT
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 # "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
 _BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
@@ -254,6 +264,40 @@ NOT_A_PERSON_WORDS = (
 # The date of something else that a birth word names (a song, a film, a company's
 # "birthday"): an event word between the birth word and the date, or right after the date.
 EVENT_WORDS = (
+    # another event in the life of someone born: "born in Ohio but moved to Texas on ...",
+    # "née à Lyon, installée à Paris depuis le ...", a birthday party, a birth certificate
+    "moved",
+    "since",
+    "depuis",
+    "seit",
+    "installé",
+    "installée",
+    "搬到",
+    "搬来",
+    "到货",
+    "birth certificate",
+    "acte de naissance",
+    "acta de nacimiento",
+    "geburtsurkunde",
+    "出生证明",
+    "出生證明",
+    "birthday party",
+    "birthday sale",
+    "birthday gift",
+    "birthday present",
+    "fête d'anniversaire",
+    "fiesta de cumpleaños",
+    "geburtstagsfeier",
+    "geburtstagsparty",
+    "生日派对",
+    "生日礼物",
+    "生日会",
+    "生日聚会",
+    "店庆",
+    "appointment",
+    "rendez-vous",
+    "rdv",
+    "termin",
     # a cohort's bounds: "born before 6 April 1951", "出生于2017年9月1日至2018年8月31日"
     "before",
     "after",
@@ -370,7 +414,7 @@ EVENT_WORDS = (
 # Older than anyone alive: a historical figure's birth date, not a leak.
 MAX_AGE_DAYS = 115 * 366
 _EVENT_AFTER = re.compile(
-    r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立|至|到|から|以前|以后|之前|之后|以降)"
+    r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立|至|到|から|以前|以后|之前|之后|以降|搬)"
 )
 # A birth word next to a recent date is mostly about something else (a film release, a
 # company's "birthday", birth statistics): dates of birth less than 3 years back are left out.

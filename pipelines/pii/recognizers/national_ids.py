@@ -55,7 +55,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("dk_cpr", "DK", "dk.cpr", r"\d{6}-\d{4}", ("cpr", "personnummer")),
     Scheme("no_fodselsnummer", "NO", "no.fodselsnummer", r"\d{6} ?\d{5}", ("fødselsnummer", "fodselsnummer", "personnummer")),
     Scheme("fi_hetu", "FI", "fi.hetu", r"\d{6}[-+A]\d{3}[0-9A-Y]", ("henkilötunnus", "hetu", "personbeteckning"), 0.7),
-    Scheme("be_nn", "BE", "be.nn", r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}", ("rijksregisternummer", "numéro national", "registre national", "national number")),
+    Scheme("be_nn", "BE", "be.nn", r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}", ("rijksregisternummer", "rijksregister", "numéro national", "registre national", "national number", "nn belge", "numéro nn")),
     Scheme("bg_egn", "BG", "bg.egn", r"\d{10}", ("егн", "egn")),
     Scheme("ch_ssn", "CH", "ch.ssn", r"756\.?\d{4}\.?\d{4}\.?\d{2}", ("ahv", "avs", "ssn", "sozialversicherungsnummer"), 0.7),
     Scheme("cz_rc", "CZ", "cz.rc", r"\d{6}/?\d{3,4}", ("rodné číslo", "rodne cislo", "rč")),

@@ -93,7 +93,7 @@ _RANGE = re.compile(r"\d{5} ?- ?\d{5}")
 _NEGATIVE_INSIDE = re.compile(r" -\d")
 # The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4), a
 # US employer number (EIN 81-8905027).
-_RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])(?:[A-Z]{3}[UJZ]|EIN:?) \Z")
+_RESULT_OR_CONTAINER = re.compile(r"[\d)] ?= ?\Z|(?<![A-Za-z])(?:[A-Z]{3}[UJZ]|EIN(?::| is)?) \Z")
 # The last group of a number in thousands (33,307,048 (2024 est.)): digits, a comma, and
 # three digits before the candidate's first separator.
 _THOUSANDS_BEFORE = re.compile(r"(?<![\d.,/-])\d{1,3}(?:,\d{3})*,$")

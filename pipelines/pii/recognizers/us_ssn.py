@@ -33,6 +33,8 @@ CONTEXT = (
     "his social",
     "her social",
     "their social",
+    "ss no",
+    "social sec",
     "social:",  # "Social: 090 25 3537" (a bare or spaced number needs a label, a dashed one not)
     "social |",
     "social -",
