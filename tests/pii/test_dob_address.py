@@ -57,6 +57,11 @@ DOB = [
     ),
     ("Unser Hund Bello, geboren am 3.4.2019", "de", []),  # a pet's birthday
     ("My hamster was born 2022-01-12", "en", []),
+    ("I was born in Ohio but moved to Texas on 12th August 2021", "en", []),  # another event
+    ("女儿的生日派对定在2015年12月27日，欢迎大家", "zh", []),
+    ("RDV à la mairie pour l'acte de naissance le 3 janv. 2022", "fr", []),
+    ("我出生在成都，2021.04.06搬到了上海", "zh", []),
+    ("ist am 3. Februar 2018 zur Welt gekommen", "de", [("date_of_birth", "3. Februar 2018")]),
     (
         "Für alle, die gefragt haben:\n- geboren am: 19.11.2006",
         "de",
@@ -238,6 +243,31 @@ ADDRESS = [
     ("wohnt Rosenweg 7a 8015 Zürich.", "de", "Rosenweg 7a 8015 Zürich"),
     ("7592 3rd Rd, Seattle, WA 98147", "en", "7592 3rd Rd, Seattle, WA 98147"),  # numbered
     (
+        "ship to 2070-978 17 Ave SW\nCalgary AB  T2K 3S2",
+        "en",
+        "2070-978 17 Ave SW\nCalgary AB  T2K 3S2",
+    ),
+    ("RR 5, Box 226, Marfa, TX 79804", "en", "RR 5, Box 226, Marfa, TX 79804"),  # rural route
+    ("PO Box 3552, Stn Main, Ottawa ON K7A 9E5", "en", "PO Box 3552, Stn Main, Ottawa ON K7A 9E5"),
+    ("新地址是P.O. Box 2436, Columbus, OH 43223，欢", "zh", "P.O. Box 2436, Columbus, OH 43223"),
+    ("Adresse - Postfach 48 68 56, D-20095 Hamburg", "de", "Postfach 48 68 56, D-20095 Hamburg"),
+    ("Adresse: BP 158, 23200 Aubusson", "fr", "BP 158, 23200 Aubusson"),
+    (  # an estate without an estate word, the room after the unit
+        "我家在河南省郑州市金水区龙湖春森彼岸30栋5单元103\n快递",
+        "zh",
+        "河南省郑州市金水区龙湖春森彼岸30栋5单元103",
+    ),
+    (
+        "现住址广东省深圳市南山区华润二十四城8-4-1004，宝宝",
+        "zh",
+        "广东省深圳市南山区华润二十四城8-4-1004",
+    ),
+    (
+        "地址：山东省临沂市沂南县岸堤镇东风村第六村民组",
+        "zh",
+        "山东省临沂市沂南县岸堤镇东风村第六村民组",
+    ),
+    (
         "113, quai Clerc, appt 27, 13100 Aix-en-Provence",
         "fr",
         "113, quai Clerc, appt 27, 13100 Aix-en-Provence",
@@ -340,6 +370,8 @@ NOT_ADDRESS = [
     ("we met at 5 oak lane and then in", "en"),  # lower case: a state must end it
     ("Haltestelle Goethestraße 4 Min. zu Fuß", "de"),  # a stop, a count after the number
     ("Tabellenplatz 3 nach dem Spiel", "de"),  # ends like a street, is not one
+    ("第3栋楼下有人", "zh"),
+    ("我们村二组的人都来了", "zh"),  # a village group without its county or town
     ("Einstieg 0,002011 $", "de"),
     ("Es hat 28 °C. KNMI-station 678", "de"),  # °C., not c. (calle)
     ("U7 bis Schönhauser Allee 6 Stationen", "de"),

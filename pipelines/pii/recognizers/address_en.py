@@ -271,7 +271,7 @@ ABBREVIATIONS = [
 ]
 _SUFFIX = "|".join(sorted(SUFFIXES, key=len, reverse=True))
 _ABBR = "|".join(sorted(ABBREVIATIONS, key=len, reverse=True))
-_STREET_WORD = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{WORD})"
+_STREET_WORD = rf"(?:\d{{1,3}}(?:st|nd|rd|th)?|{WORD})"  # 17 Ave SW, 3rd Rd
 _DIR = r"(?:(?:N|S|E|W|NE|NW|SE|SW)\.?|North|South|East|West)"
 _STREET = (
     rf"(?:{_DIR} )?(?:{_STREET_WORD} ){{1,4}}(?:{_SUFFIX}|(?:{_ABBR})\.?)(?![A-Za-z])"
@@ -337,11 +337,19 @@ class EnglishAddressRecognizer(AddressRecognizer):
 # "PSC 1234, Box 5678, APO AE 09012", "Unit 2050 Box 4190, DPO AP 96522", "USNS Comfort,
 # FPO AA 34055". A box without its town and postcode scores low unless address context.
 _MILITARY_POST = r"(?P<military>(?:APO|FPO|DPO) A[AEP] \d{5})"
+# Also a rural route (RR 5, Box 226, Marfa, TX 79804), a Canadian station (PO Box 3552, Stn
+# Main, Ottawa ON K7A 9E5), a German Postfach and a French boîte postale with their postcode.
 BOX_PATTERN = re.compile(
-    rf"(?<![\w-])(?:(?i:P\.? ?O\.? ?Box|Post Office Box|POB) \d{{1,6}}{_TAIL}"
+    rf"(?<![0-9A-Za-z_-])(?:(?:R\.? ?R\.? \d{{1,3}},? )?(?i:P\.? ?O\.? ?Box|Post Office Box|POB|Box)"
+    rf" \d{{1,6}}(?:,? Stn {WORD})?{_TAIL}"
     rf"|(?:(?:PSC|CMR|Unit) \d{{1,5}},? Box \d{{1,5}}|(?:USNS|USNV|USS|USCGC)(?: {WORD}){{1,3}})"
-    rf"{_SEP}{_MILITARY_POST})(?![\w])"
+    rf"{_SEP}{_MILITARY_POST}"
+    rf"|(?:Postfach \d{{1,3}}(?: \d{{2}}){{0,3}}|B\.? ?P\.? \d{{1,5}})"
+    rf"(?P<eu_tail>,? (?:D-|F-)?\d{{5}} {WORD}))(?![\w])"
 )
+
+
+_BP = re.compile(r"b\.? ?p\.? \d")
 
 
 class PostBoxAddressRecognizer(AddressRecognizer):
@@ -350,14 +358,16 @@ class PostBoxAddressRecognizer(AddressRecognizer):
     pattern = BOX_PATTERN
     context = CONTEXT
     base_score = 0.4
-    gate = re.compile(r"box \d|[adf]po a[aep] \d")
+    gate = re.compile(r"box \d|[adf]po a[aep] \d|postfach \d|b\.? ?p\.? \d")
 
     def applies(self, doc: Doc) -> bool:
         lower = doc.lower
-        return ("box " in lower or "po a" in lower) and super().applies(doc)
+        return (
+            "box " in lower or "po a" in lower or "postfach" in lower or _BP.search(lower)
+        ) and super().applies(doc)
 
     def full(self, m: re.Match[str]) -> bool:
-        return bool(m.group("tail") or m.group("military"))
+        return bool(m.group("tail") or m.group("military") or m.group("eu_tail"))
 
 
 # US addresses typed all in lower case, without commas ("7777 walters lane apt 8a oakland

@@ -20,13 +20,18 @@ from pipelines.pii.recognizers.base import Recognizer
 from pipelines.pii.text import Doc
 
 # A road (with a Hong Kong style direction, 皇后大道中, and a Shanghai lane, 595弄) and its
-# house number, or a building in an estate; simplified and traditional forms.
+# house number, a building in an estate (also 8-4-1004: building, unit, room) or a village
+# group; simplified and traditional forms.
 ANCHOR = re.compile(
     r"(?:路|街|道|巷|弄|胡同|里|村|段|组|組)[东南西北中東]?\s?(?:\d{1,5}\s?弄\s?)?"
     r"(?:\d{1,5}(?:[-之]\d{1,4})?\s?[号號](?:院|楼|樓)?"
     r"|[A-Za-z\d]{1,3}\s?[座栋幢棟])"
     r"|(?:小区|小區|花园|花園|公寓|大厦|大廈|广场|廣場|家园|新村|苑|园|園|城|庭|府|中心|大院)"
-    r"\s?[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|号院)"
+    r"\s?(?:[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|号院)|\d{1,3}-\d{1,2}-\d{3,4}(?!\d))"
+    # an estate of any name: a numbered building after Han characters (龙湖春森彼岸20号楼)
+    r"|(?<=[\u4e00-\u9fff])(?<!第)\d{1,3}\s?(?:号楼|號樓|栋|棟|幢)"
+    # a village group (高庙村第七村民组, 东风村10组)
+    r"|村\s?第?[一二三四五六七八九十\d]{1,3}(?:村民)?[组組]"
 )
 _PART = r"(?:号楼|號樓|栋|棟|幢|座|单元|單元|层|層|楼|樓|室|号|號|户|房)"
 # After the number: a named building (新世界中心A座, 中環中心45樓, also after a space), then building, unit,
@@ -35,7 +40,7 @@ TAIL = re.compile(
     r"(?:\s?[\u4e00-\u9fff]{2,8}?(?:大厦|大廈|大楼|大樓|中心|广场|廣場|公寓)?\s?"
     r"[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|楼|樓|层|層))?"
     rf"(?:\s?[A-Za-z\d]{{1,5}}(?:-\d{{1,4}})?\s?{_PART}){{0,5}}"
-    r"(?:(?<=[座栋棟幢楼樓层層])\d{3,5}(?![0-9号號室]))?"
+    r"(?:(?:(?<=[座栋棟幢楼樓层層])|(?<=单元|單元))\d{3,5}(?![0-9号號室]))?"
     r"(?:\s?\d{6}(?![0-9]))?"
 )
 STOP = frozenset(
@@ -132,7 +137,7 @@ class ChineseAddressRecognizer(Recognizer):
     min_digits = 1
 
     def applies(self, doc: Doc) -> bool:
-        return doc.has_han and doc.digit_count > 0
+        return doc.has_han and (doc.digit_count > 0 or "村" in doc.folded)  # 李家村二组
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded
@@ -141,8 +146,8 @@ class ChineseAddressRecognizer(Recognizer):
             if m.start() < last_end:
                 continue
             start, has_admin = left_edge(text, m.start())
-            if m.start() - start < 1:
-                continue
+            if m.start() - start < 1 or (m.group()[0] == "村" and not has_admin):
+                continue  # (a village group names its county or town: 我们村二组 does not)
             tail = TAIL.match(text, m.end())
             end = tail.end() if tail else m.end()
             while end > m.end() and text[end - 1] == " ":

@@ -148,7 +148,9 @@ AFTER_WORDS = (
 )
 AFTER_WINDOW = 20
 _AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sentence or field
-_AFTER_ANYWHERE = re.compile("生|생|anniversaire|zur welt gekommen")  # what the after-words hold beyond CONTEXT
+_AFTER_ANYWHERE = re.compile(
+    "生|생|anniversaire|zur welt gekommen"
+)  # what the after-words hold beyond CONTEXT
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 # "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
 _BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
