@@ -272,6 +272,10 @@ class Gen:
                 f"今天是{r.randint(2020, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}，天气晴。",
                 f"双色球开奖：{self.draw()} + {r.randint(1, 16):02d}",
                 f"不要在网上晒出生日期！ 截止日期{r.randint(2020, 2025)}年{r.randint(1, 12)}月{r.randint(1, 28)}日",
+                # birth words next to the date of another event
+                f"女儿的生日派对定在{r.randint(2008, 2022)}年{r.randint(1, 12)}月{r.randint(1, 28)}日，欢迎大家来玩。",
+                f"我出生在成都，{r.randint(2008, 2022)}.{r.randint(1, 12):02d}.{r.randint(1, 28):02d}搬到了上海。",
+                f"错误码 {r.randint(1000, 9999)}-{r.randint(1000, 9999)}",
             ]
         elif lang == "fr":
             opts = [
@@ -286,6 +290,10 @@ class Gen:
                 f"Résultats du Loto : {self.draw()}",
                 "Saisissez votre date de naissance au format JJ/MM/AAAA (ex. : 31/01/1990).",
                 f"Budget : {r.randint(100, 999)}.{r.randint(100, 999)}.{r.randint(100, 999)} €",
+                f"Née à Lyon, installée à Paris depuis le {r.randint(1, 28)} {self.choice(MONTHS_FR)} "
+                f"{r.randint(2008, 2022)}.",
+                f"RDV à la mairie pour l'acte de naissance le {r.randint(1, 28)}/{r.randint(1, 12)}/"
+                f"{r.randint(2008, 2022)}.",
             ]
         else:
             opts = [
@@ -304,6 +312,11 @@ class Gen:
                 "Use the sandbox card 4242 4242 4242 4242 with any CVC.",
                 f"Never post your date of birth online. Deadline: {r.randint(1, 12)}/{r.randint(1, 28)}/{r.randint(2015, 2022)}",
                 f"Location -{r.randint(10, 89)}.{r.randint(100000, 999999)}, {r.randint(10, 179)}.{r.randint(100000, 999999)}",
+                f"I was born in Ohio but moved to Texas on {self.choice(MONTHS_EN)} {r.randint(1, 28)}, "
+                f"{r.randint(2008, 2022)}.",
+                f"People born before {r.randint(1, 28)} April {r.randint(1940, 1960)} keep the old rules.",
+                f"Birthday party for my daughter is on {self.choice(MONTHS_EN)} {r.randint(1, 28)}, "
+                f"{r.randint(2008, 2022)}!",
             ]
         return self.choice(opts)
 

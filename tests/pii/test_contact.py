@@ -248,6 +248,8 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("殷玉兰 17779058364 2626260507@foxmail.com", "zh", "17779058364"),  # before an e-mail
         ("erreichbar unter 015185961355", "de", "015185961355"),
         ("赵女士，16672456272。12105人点赞", "zh", "16672456272"),  # a full stop ends it
+        # a phone word on the line above does not make a count of shares a phone
+        ("portable 03 22 64 90 88\n748 105 853 actions échangées.", "fr", "03 22 64 90 88"),
         ("1) Ruthild Henschel: 017779659046", "de", "017779659046"),  # a German mobile
         ("Handynr.0172-68703371", "de", "0172-68703371"),  # a label glued by its dot
         ("cell (878)922-6748; bank account", "zh", "(878)922-6748"),

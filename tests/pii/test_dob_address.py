@@ -56,6 +56,11 @@ DOB = [
         [("date_of_birth", "1973/06/06")],
     ),
     ("Unser Hund Bello, geboren am 3.4.2019", "de", []),  # a pet's birthday
+    (  # a table row: the title's dot does not end a sentence
+        "Name\tGeburtsdatum\tTelefon\nProf. Giovanni Franke\t23. Juni 1953\t+49(0)7823399179\n",
+        "de",
+        [("date_of_birth", "23. Juni 1953")],
+    ),
     ("My hamster was born 2022-01-12", "en", []),
     ("I was born in Ohio but moved to Texas on 12th August 2021", "en", []),  # another event
     ("女儿的生日派对定在2015年12月27日，欢迎大家", "zh", []),

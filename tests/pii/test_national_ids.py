@@ -59,6 +59,10 @@ OTHER_IDS = [
     ("HKID: A1234563", [("hk_hkid", "A1234563")]),  # no brackets: with context
     ("update KB5032225 installed", []),  # no brackets, no context: a Windows update
     ("JANコード0012063323699", []),  # an unbroken RRN shape without context: a barcode
+    (  # the order word before outweighs the ID word after
+        "订单号：1135036648，已发货。，身份证号：120106195305198577 !",
+        [("cn_ric", "120106195305198577")],
+    ),
     ("Swedish personal number 7604210463", [("se_personnummer", "7604210463")]),
     ("My Number card: 1528-4226-1737!", [("jp_my_number", "1528-4226-1737")]),
     ("social: 197 73 0703!", [("us_ssn", "197 73 0703")]),

@@ -278,15 +278,17 @@ class Recognizer:
         words = self.context_words()
         size = doc.field_window(start, CONTEXT_BEFORE)
         pos = doc.word_before(start, size, words)
+        after = False
         if pos == -1 and (
             doc.find_word(end, doc.field_end(end, CONTEXT_AFTER), words) != -1
             or doc.labelled_by_column(start, words)
         ):
             pos = start - max(0, start - size)  # the length of the window before
+            after = True
         neg = doc.word_before(start, size, self.negative) if self.negative else -1
         score = with_context if pos != -1 else base
-        if neg != -1 and neg > pos:
-            score -= NEGATIVE_PENALTY
+        if neg != -1 and (neg > pos or after):
+            score -= NEGATIVE_PENALTY  # (a negative word before outweighs a context word after)
         if doc.url_spans and doc.in_url(start, end):
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)

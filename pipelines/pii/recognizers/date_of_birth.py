@@ -575,7 +575,11 @@ class DateOfBirthRecognizer(Recognizer):
                 doc.lower, end
             ):
                 continue  # "Born in the U.S.A. came out on June 4, 1984"
-            if birth != -1 and SENTENCE_END.search(doc.folded, lo + birth, start):
+            if (
+                birth != -1
+                and SENTENCE_END.search(doc.folded, lo + birth, start)
+                and not doc.labelled_by_column(start, CONTEXT)  # (a table row: "Prof. ...")
+            ):
                 continue  # "never post your date of birth online. Deadline: 03/28/2018"
             score = self.context_score if not m.group("cy") else 0.8
             yield Candidate(

@@ -503,10 +503,10 @@ class PhoneRecognizer(Recognizer):
                 continue
             if not_a_phone_number(text, start, end):
                 continue
-            if (_COUNT_OR_SSN.fullmatch(raw) or _COUNTED.match(text, end)) and self.score(
-                doc, start, end, 0, 1
-            ) < 0.5:
+            if _COUNT_OR_SSN.fullmatch(raw) and self.score(doc, start, end, 0, 1) < 0.5:
                 continue
+            if _COUNTED.match(text, end) and not self.labelled(doc, start):
+                continue  # (a phone word elsewhere in the post does not make it a phone)
             base = None
             if (raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw)) or (
                 " " in raw and _ONE_BY_ONE.fullmatch(raw)
