@@ -199,6 +199,9 @@ NOT_PHONE = [
     ("RCS Lyon 679 010 319", "fr"),  # a company register number
     ("EIN 64-9398341", "en"),  # a US employer number
     ("Rechnungsnr. 017670193563", "de"),  # an invoice number shaped like a German mobile
+    ("Kassenbon 0211/597513 vom 14.09.2026", "de"),  # a receipt
+    ("(compilación 54031). Error 056-2328 solucionado.", None),  # an error code
+    ("Package 6238774951 stuck in customs", "en"),
     ("Su número de incidencia es 612345678", "es"),  # a ticket number
     ("错误码 7656-1302", "zh"),  # an error code
     ("semaine 30 (28-03-2025)", "fr"),  # a date in brackets
@@ -252,6 +255,7 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("portable 03 22 64 90 88\n748 105 853 actions échangées.", "fr", "03 22 64 90 88"),
         ("1) Ruthild Henschel: 017779659046", "de", "017779659046"),  # a German mobile
         ("Handynr.0172-68703371", "de", "0172-68703371"),  # a label glued by its dot
+        ("my number is +447422023458", "en", "+447422023458"),  # not a My Number after "+"
         ("cell (878)922-6748; bank account", "zh", "(878)922-6748"),
         # the invoice number is not a phone: the phone word below labels its own line
         ("Invoice 006499178616 is due.\ncell (506)402-4180", "en", "(506)402-4180"),

@@ -63,6 +63,8 @@ DOB = [
     ),
     ("My hamster was born 2022-01-12", "en", []),
     ("I was born in Ohio but moved to Texas on 12th August 2021", "en", []),  # another event
+    ("祝妈妈生日快乐❤️ 会议改到2020/09/10下午三点", "zh", []),
+    ("扒到了赵云的资料：1989/09/02生的，", "zh", [("date_of_birth", "1989/09/02")]),
     ("女儿的生日派对定在2015年12月27日，欢迎大家", "zh", []),
     ("RDV à la mairie pour l'acte de naissance le 3 janv. 2022", "fr", []),
     ("我出生在成都，2021.04.06搬到了上海", "zh", []),
@@ -292,6 +294,11 @@ ADDRESS = [
         "en",
         "4064 s park street #925 columbus oh",
     ),
+    (
+        "He lives at 49137 savannah path fraziermouth ga 07253.",
+        "en",
+        "49137 savannah path fraziermouth ga 07253",
+    ),
     (  # an addition on its own line before the postcode
         "Meldeadresse Ringstraße 61 a, 4. OG\n30399 Hannover\n#betrug",
         "de",
@@ -375,6 +382,8 @@ NOT_ADDRESS = [
     ("we met at 5 oak lane and then in", "en"),  # lower case: a state must end it
     ("Haltestelle Goethestraße 4 Min. zu Fuß", "de"),  # a stop, a count after the number
     ("Tabellenplatz 3 nach dem Spiel", "de"),  # ends like a street, is not one
+    ("Doors 12:00, Chicago Convention Center. Ticket ref 7J3EO8LH", "en"),  # a time
+    ("Section 12, Madison Square Garden", "en"),  # a seat
     ("第3栋楼下有人", "zh"),
     ("我们村二组的人都来了", "zh"),  # a village group without its county or town
     ("Einstieg 0,002011 $", "de"),

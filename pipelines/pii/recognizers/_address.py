@@ -89,6 +89,14 @@ TRANSIT_WORDS = (
     "parada",
     "salida",
     "between",
+    # a seat or a stand at a venue: "Section 12, Madison Square Garden"
+    "section",
+    "row",
+    "seat",
+    "gate",
+    "hall",
+    "booth",
+    "stand",
 )
 PLATFORMS = ("bussteig", "bahnsteig", "flugsteig", "gleis")
 COUNT_AFTER_NUMBER = re.compile(
@@ -148,7 +156,7 @@ class AddressRecognizer(Recognizer):
 
     @staticmethod
     def transit_or_count(doc: Doc, m: re.Match[str], start: int) -> bool:
-        """A street and a number that are a stop or an exit (``Haltestelle Goethestraße 4``,
+        """A street and a number that are a stop, an exit or a seat (``Haltestelle Goethestraße 4``,
         ``la sortie 4 boulevard Haussmann``, ``Bussteig 11``) or a count (``Calle Real 3
         carriles``, ``Schönhauser Allee 6 Stationen``), not a home."""
         if doc.word_before(start, 24, TRANSIT_WORDS) != -1:

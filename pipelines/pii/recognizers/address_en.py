@@ -294,7 +294,7 @@ _TAIL = (
 )
 PATTERN = re.compile(
     rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
-    rf"|(?<![0-9A-Za-z_-])(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
+    rf"|(?<![0-9A-Za-z_-])(?<!\d:)(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
     rf"{_STREET}{_UNIT}?{_TAIL}(?![\w])"
 )
 
@@ -375,7 +375,7 @@ class PostBoxAddressRecognizer(AddressRecognizer):
 # its ZIP code or at the end of the line or sentence.
 _LOWER_TYPES = (
     "street|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|place|pl|terrace"
-    "|ter|way|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq"
+    "|ter|way|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|path"
 )
 _US_STATES = (
     "al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|nv"

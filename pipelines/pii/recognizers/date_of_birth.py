@@ -136,7 +136,7 @@ CONTEXT = (
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
 # "takes effect").
-_AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生まれ|생|生(?=[\s，,。.;；、)）!！]|$))")
+_AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生的|生まれ|생|生(?=[\s，,。.;；、)）!！]|$))")
 AFTER_WORDS = (
     "birthday",
     "geburtstag",
@@ -297,6 +297,12 @@ EVENT_WORDS = (
     "生日聚会",
     "店庆",
     "appointment",
+    "meeting",
+    "会议",
+    "konzert",
+    "concert",
+    "réunion",
+    "reunión",
     "rendez-vous",
     "rdv",
     "termin",

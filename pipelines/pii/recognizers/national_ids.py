@@ -22,7 +22,7 @@ from pipelines.pii.recognizers.base import ID_WORDS, Recognizer
 from pipelines.pii.shape import min_digit_run
 from pipelines.pii.text import Doc, trie_pattern
 
-_B = r"(?<![0-9A-Za-z])"
+_B = r"(?<![0-9A-Za-z+])"  # (after a "+" it is a phone number: +447422023458)
 _E = r"(?![0-9A-Za-z])"
 
 
