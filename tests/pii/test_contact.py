@@ -256,6 +256,7 @@ def test_not_a_phone_number(text: str, hints: str | None) -> None:
         ("1) Ruthild Henschel: 017779659046", "de", "017779659046"),  # a German mobile
         ("Handynr.0172-68703371", "de", "0172-68703371"),  # a label glued by its dot
         ("my number is +447422023458", "en", "+447422023458"),  # not a My Number after "+"
+        ("他手机号 +86 139 4698 7907 2024年4月8日被曝光", "zh", "+86 139 4698 7907"),  # a date next
         ("cell (878)922-6748; bank account", "zh", "(878)922-6748"),
         # the invoice number is not a phone: the phone word below labels its own line
         ("Invoice 006499178616 is due.\ncell (506)402-4180", "en", "(506)402-4180"),

@@ -42,11 +42,12 @@ sre_parse = _sre_parser.parse
 # Digits with the separators people use; optional leading + / 00 / (area); optional extension.
 # (The leading look-ahead states what every match starts with, so the scan skips faster.)
 # Not glued to an e-mail's "@" (97194458@qq.com), but it may stand before one (17779058364
-# 2626260507@foxmail.com); no ". " inside (a sentence ends there: "+33621019498. 5237,90 €").
+# 2626260507@foxmail.com) or before a Chinese date (+86 139 4698 7907 2024年4月8日); no ". "
+# inside (a sentence ends there: "+33621019498. 5237,90 €").
 _CANDIDATE = re.compile(
     r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
     r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d(?:[\d \-()/]|\.(?! )){2,38}\d"
-    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@])(?![ .\-/]?\d(?!\d*@))"
+    r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@年月])(?![ .\-/]?\d(?!\d*@|\d{3}年))"
 )
 _NON_DIGIT = re.compile(r"\D")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
