@@ -181,13 +181,14 @@ class AddressRecognizer(Recognizer):
                 end -= 1
             if text[end - 1] == "." and self.ends_with_town(m, end):
                 end -= 1  # "..., 32830 Zaragoza.", "12 Oak Road, Troy." (not "Main St.")
-            score = self.full_score if self.full(m) else self.base_score
+            full = self.full(m)
+            score = self.full_score if full else self.base_score
             if (
                 doc.word_before(start, 24, self.context) != -1
                 or doc.word_before(start, 24, COMMON_CONTEXT) != -1
             ):
                 score = max(score, self.context_score)
-            elif not self.full(m) and self.transit_or_count(doc, m, start):
+            elif not full and self.transit_or_count(doc, m, start):
                 continue
             if doc.url_spans and doc.in_url(start, end):
                 score -= 0.6

@@ -349,9 +349,6 @@ BOX_PATTERN = re.compile(
 )
 
 
-_BP = re.compile(r"b\.? ?p\.? \d")
-
-
 class PostBoxAddressRecognizer(AddressRecognizer):
     country = None
     scheme = "address_en"
@@ -359,12 +356,6 @@ class PostBoxAddressRecognizer(AddressRecognizer):
     context = CONTEXT
     base_score = 0.4
     gate = re.compile(r"box \d|[adf]po a[aep] \d|postfach \d|b\.? ?p\.? \d")
-
-    def applies(self, doc: Doc) -> bool:
-        lower = doc.lower
-        return (
-            "box " in lower or "po a" in lower or "postfach" in lower or _BP.search(lower)
-        ) and super().applies(doc)
 
     def full(self, m: re.Match[str]) -> bool:
         return bool(m.group("tail") or m.group("military") or m.group("eu_tail"))

@@ -148,9 +148,8 @@ AFTER_WORDS = (
 )
 AFTER_WINDOW = 20
 _AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sentence or field
-_AFTER_ANYWHERE = re.compile(
-    "生|생|anniversaire|zur welt gekommen"
-)  # what the after-words hold beyond CONTEXT
+# What the after-words hold beyond CONTEXT.
+_AFTER_ANYWHERE = re.compile("生|생|anniversaire|zur welt gekommen")
 _CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 # "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
 _BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
@@ -516,10 +515,13 @@ class DateOfBirthRecognizer(Recognizer):
             or "b." in doc.folded
         )
 
-    def not_a_person(self, doc: Doc, start: int) -> bool:
-        """Whether the date's clause names a company, a project or a cohort as the one born
-        (:data:`NOT_A_PERSON_WORDS`)."""
+    def not_a_person(self, doc: Doc, start: int, age_days: int) -> bool:
+        """Whether the one born is not a person: a pet named before a date under 30 years
+        back (:data:`ANIMAL_WORDS`; a pet is not 40 years old, then it is a person's), or a
+        company, a project or a cohort in the date's clause (:data:`NOT_A_PERSON_WORDS`)."""
         lo = max(0, start - ANIMAL_WINDOW)
+        if age_days < PET_MAX_AGE_DAYS and doc.find_word(lo, start, ANIMAL_WORDS) != -1:
+            return True
         word = doc.find_word(lo, start, NOT_A_PERSON_WORDS)
         return word != -1 and not _CLAUSE_END.search(doc.folded, lo + word, start)
 
@@ -535,25 +537,24 @@ class DateOfBirthRecognizer(Recognizer):
         found = doc.find_word(end, stop.start() if stop else hi, AFTER_WORDS)
         return -1 if found == -1 else end + found
 
-    def birth_word(self, doc: Doc, m: re.Match[str], lo: int) -> tuple[int, int] | None:
-        """(window start, end of the birth word relative to it or -1) for the date ``m``,
-        or None without birth context: a birth word in the window before (a two-digit year
-        only right after it), ``b.`` right before, a birth word just after, or the column
-        header of a table."""
+    def birth_word(self, doc: Doc, m: re.Match[str], lo: int) -> tuple[int, int, int] | None:
+        """(window start, end of the birth word before relative to it or -1, end of the
+        birth word after the date or -1) for the date ``m``, or None without birth context:
+        a birth word in the window before (a two-digit year only right after it), ``b.``
+        right before, a birth word just after, or the column header of a table."""
         start, end = m.span()
         if _BORN_ABBREVIATION.search(doc.folded, max(0, start - 3), start):
-            return lo, start - lo  # the abbreviation ends right before the date
+            return lo, start - lo, -1  # the abbreviation ends right before the date
         short = m.group("sy") is not None or m.group("dsy") is not None
         if short:
             lo = max(lo, start - SHORT_YEAR_WINDOW)
         birth = doc.find_word(lo, start, CONTEXT)
-        if (
-            birth == -1
-            and (short or self.after_word_end(doc, end) == -1)
-            and not doc.labelled_by_column(start, CONTEXT)
-        ):
+        if birth != -1:
+            return lo, birth, -1
+        after = self.after_word_end(doc, end)
+        if (short or after == -1) and not doc.labelled_by_column(start, CONTEXT):
             return None
-        return lo, birth
+        return lo, birth, after
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         prev_end = 0
@@ -568,14 +569,9 @@ class DateOfBirthRecognizer(Recognizer):
             found = self.birth_word(doc, m, lo)
             if found is None:
                 continue
-            lo, birth = found
-            if birth == -1:  # the birth word after this date is not the next date's
-                prev_end = max(prev_end, self.after_word_end(doc, end))
-            if (today - date).days < PET_MAX_AGE_DAYS and doc.find_word(
-                start - ANIMAL_WINDOW, start, ANIMAL_WORDS
-            ) != -1:
-                continue  # a pet's birthday (a pet is not 40 years old: then it is a person's)
-            if self.not_a_person(doc, start):
+            lo, birth, after = found
+            prev_end = max(prev_end, after)  # the birth word after this date is not the next's
+            if self.not_a_person(doc, start, (today - date).days):
                 continue
             if doc.find_word(lo, start, EVENT_WORDS) >= max(birth, 0) or _EVENT_AFTER.match(
                 doc.lower, end

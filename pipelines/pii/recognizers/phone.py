@@ -74,18 +74,18 @@ _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _MONEY = "€$£¥%°"
+# A US ZIP+4 code after its state (Phoenix, AZ 85038-3875).
+_ZIP_PLUS_FOUR = re.compile(r"[A-Z]{2},? \Z")
 # A decimal below one (0.22136722) or with many places (a log time, 3293.563452), a price
 # range (140.00-300.00), a year and a serial (WO 2017/307693) or the other way round (a
 # court case, STS 4651/2020).
-# A US ZIP+4 code after its state (Phoenix, AZ 85038-3875).
-_ZIP_PLUS_FOUR = re.compile(r"[A-Z]{2},? \Z")
 _SMALL_DECIMAL = re.compile(
     r"0[.,]\d+|[1-9]\d{3,5}\.\d{5,8}|(?:19|20)\d\d/\d{4,}|\d{3,6}/(?:19|20)\d\d"
 )
 _PRICE_RANGE = re.compile(r"\d{1,6}\.\d{2} ?[-/] ?\d{1,6}\.\d{2}")
-# A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45), or a date in
-# brackets after a number (Rodada 3 (09/05/2025)).
+# A date with the hour after it (02.05.2022 23:20, 26/04/1986 01:23:45).
 _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4}) ")
+# A date in brackets after a number (Rodada 3 (09/05/2025)).
 _DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.-])\d{1,2}\1(?:19|20)\d\d")
 # An hour after it (on 3/10/24 13:30), a negative number after it (737 116 -110), a range of
 # two five-digit numbers (06459–96997).
@@ -538,7 +538,8 @@ class PhoneRecognizer(Recognizer):
                 continue  # negative context or URL: cannot reach the reporting threshold
             # Fast path: the whole candidate is one number ("0044 ..." dialled from Europe is
             # "+44 ...": 00 is not every region's international prefix).
-            whole = whole_number(intl if explicit else raw, tried)  # type: ignore[arg-type]
+            first = intl if explicit else raw  # (None: a bracketed code no country has)
+            whole = whole_number(first, tried) if first is not None else None
             if whole is None and not explicit and tried and tried[0] in regions:
                 others = self.other_regions(doc, start, end, digits, regions)
                 whole = whole_number(raw, others) if others else None
