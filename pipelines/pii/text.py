@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+import ahocorasick
+
 from pipelines.pii.tables import column_cells
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -251,55 +253,34 @@ class Doc:
     def _word_index(self, words: tuple[str, ...]) -> tuple[list[int], list[int], list[int]]:
         """Every occurrence (overlapping ones too) of ``words`` in :attr:`lower`, sorted by end:
         (ends, starts, flags) with flag bit 1 = glued to an ASCII letter on the left, bit 2 =
-        on the right (see :func:`find_word`). Built once per document and word list.
-
-        The word lists seen so far share one pass over the text (:func:`_union_occurrences`);
-        each list's index is that pass's occurrences of its own words."""
+        on the right (see :func:`find_word`). Built once per document and word list, from
+        the one pass that finds every registered word (:meth:`_word_occurrences`)."""
         entry = self.cache.get(id(words))
         if entry is not None and entry[0] is words:
             return entry[1]
-        wset = _UNION.register(words)
-        if wset is not None:
-            occ = self._union_occurrences()
-            sel = [o for o in occ if o[3] in wset] if occ else occ
-            index = ([o[0] for o in sel], [o[1] for o in sel], [o[2] for o in sel])
-            self.cache[id(words)] = (words, index)
-            return index
-        low = self.lower
-        occ: list[tuple[int, int, int]] = []
-        regex, by_first = _word_regex(words)
-        m = regex.search(low)
-        while m is not None:
-            pos = m.start()
-            for word, check_start, check_end in by_first[low[pos]]:
-                if not low.startswith(word, pos):
-                    continue
-                end = pos + len(word)
-                occ.append((end, pos, _glued(low, pos, end, check_start, check_end)))
-            m = regex.search(low, pos + 1)
-        occ.sort()
-        index = ([o[0] for o in occ], [o[1] for o in occ], [o[2] for o in occ])
+        wset = _WORDS.register(words)
+        occ = self._word_occurrences()
+        sel = [o for o in occ if o[3] in wset] if occ else occ
+        index = ([o[0] for o in sel], [o[1] for o in sel], [o[2] for o in sel])
         self.cache[id(words)] = (words, index)
         return index
 
-    def _union_occurrences(self) -> list[tuple[int, int, int, str]]:
+    def _word_occurrences(self) -> list[tuple[int, int, int, str]]:
         """(end, start, flags, word) of every occurrence of every registered word, sorted."""
-        version, regex, prefixes = _UNION.state
-        occ = self.cache.get(_UNION)
+        version, automaton = _WORDS.state
+        occ = self.cache.get(_WORDS)
         if occ is not None and occ[0] == version:
             return occ[1]  # type: ignore[no-any-return]
+        if automaton is None:
+            return []
         low = self.lower
         out: list[tuple[int, int, int, str]] = []
-        m = regex.search(low)
-        while m is not None:
-            pos = m.start()
-            # Every word starting here is a prefix of the longest one the trie matched.
-            for word, check_start, check_end in prefixes[m.group()]:
-                end = pos + len(word)
-                out.append((end, pos, _glued(low, pos, end, check_start, check_end), word))
-            m = regex.search(low, pos + 1)
+        for last, (word, size, check_start, check_end) in automaton.iter(low):
+            end = last + 1
+            pos = end - size
+            out.append((end, pos, _glued(low, pos, end, check_start, check_end), word))
         out.sort()
-        self.cache[_UNION] = (version, out)
+        self.cache[_WORDS] = (version, out)
         return out
 
     def find_word(self, lo: int, hi: int, words: tuple[str, ...]) -> int:
@@ -410,73 +391,46 @@ def trie_pattern(words: list[str]) -> str:
     return emit(trie)
 
 
-@lru_cache(maxsize=512)
-def _word_regex(
-    words: tuple[str, ...],
-) -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, bool, bool], ...]]]:
-    """A trie-shaped regex finding where any of ``words`` starts, and the words by first
-    character (to list every word starting there, overlapping ones included)."""
-    specs = [s for s in _word_specs(words) if s[0]]
-    by_first: dict[str, list[tuple[str, bool, bool]]] = {}
-    for spec in specs:
-        by_first.setdefault(spec[0][0], []).append(spec)
-    pattern = trie_pattern([s[0] for s in specs]) or "(?!)"
-    return re.compile(pattern), {k: tuple(v) for k, v in by_first.items()}
+class _WordSearch:
+    """Every word list used with :meth:`Doc.find_word`, in one Aho-Corasick automaton, so one
+    pass over a document finds the occurrences of all of them. A list joins on first use;
+    the automaton is rebuilt only when a list brings words it does not hold yet (word lists
+    are module constants, so that stops after the first few documents)."""
 
-
-class _WordUnion:
-    """The union of the context word lists used with :meth:`Doc.find_word`, so one pass over
-    a document finds the occurrences of all of them. A list joins once it has been asked
-    for ``HOT`` times and in at least 1/``SHARE`` of all look-ups (rarely used lists, such as
-    the context of one ID scheme, would only make every pass longer); at most ``MAX_LISTS``
-    join, the others get a pass of their own. The union only grows."""
-
-    MAX_LISTS = 64
-    HOT = 64
-    SHARE = 32
+    MAX_LISTS = 4096  # lists are remembered by identity; recognizers made anew add copies
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._lists: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
-        self._uses: dict[int, tuple[tuple[str, ...], list[int]]] = {}  # lists not joined yet
-        self.lookups = 0
         self._words: set[str] = set()
-        self.state: tuple[int, re.Pattern[str], dict[str, tuple[tuple[str, bool, bool], ...]]]
-        self.state = (0, re.compile("(?!)"), {})
+        self.state: tuple[int, ahocorasick.Automaton | None] = (0, None)  # None: no word yet
 
-    def register(self, words: tuple[str, ...]) -> frozenset[str] | None:
-        self.lookups += 1  # a statistic: lost increments do not matter
+    def register(self, words: tuple[str, ...]) -> frozenset[str]:
+        """The set of ``words``, adding them to the automaton if they are new."""
         entry = self._lists.get(id(words))
         if entry is not None and entry[0] is words:
             return entry[1]
+        wset = frozenset(w for w in words if w)
         with self._lock:
-            seen = self._uses.get(id(words))
-            if seen is None or seen[0] is not words:
-                if len(self._uses) >= 16 * self.MAX_LISTS:
-                    self._uses.clear()
-                seen = self._uses[id(words)] = (words, [0])
-            uses = seen[1][0] = seen[1][0] + 1
-            if (
-                uses < self.HOT
-                or uses * self.SHARE < self.lookups
-                or len(self._lists) >= self.MAX_LISTS
-            ):
-                return None
-            wset = frozenset(w for w in words if w)
+            if len(self._lists) >= self.MAX_LISTS:
+                self._lists.clear()
             self._lists[id(words)] = (words, wset)  # keeps ``words`` alive: ids stay unique
             if not wset <= self._words:
                 self._words |= wset
-                specs = {s[0]: s for s in _word_specs(tuple(self._words))}
-                prefixes = {
-                    w: tuple(specs[w[:k]] for k in range(1, len(w) + 1) if w[:k] in specs)
-                    for w in specs
-                }
-                regex = re.compile(trie_pattern(sorted(specs)))
-                self.state = (self.state[0] + 1, regex, prefixes)
-            return wset
+                self.state = (self.state[0] + 1, _automaton(self._words))
+        return wset
 
 
-_UNION = _WordUnion()
+def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
+    """An automaton reporting (word, length, check start, check end) for each occurrence."""
+    automaton = ahocorasick.Automaton()
+    for word, check_start, check_end in _word_specs(tuple(words)):
+        automaton.add_word(word, (word, len(word), check_start, check_end))
+    automaton.make_automaton()
+    return automaton
+
+
+_WORDS = _WordSearch()
 
 
 def _is_latin_letter(ch: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 from hypothesis import given, settings
@@ -65,25 +65,21 @@ def test_mask_keep_matches_reference(raw: str, keep: tuple[int, int]) -> None:
 
 
 @contextmanager
-def _shared_pass(every_list: bool) -> Iterator[None]:
-    """A fresh shared word pass; with ``every_list`` each list joins it on first use."""
-    union = text_mod._WordUnion()
-    if every_list:
-        union.HOT = 1
-        union.SHARE = 10**9
-    saved = text_mod._UNION
-    text_mod._UNION = union
+def _fresh_word_search() -> Iterator[None]:
+    """A word search that has seen no list yet (lists then join one by one, mid-document)."""
+    saved = text_mod._WORDS
+    text_mod._WORDS = text_mod._WordSearch()
     try:
         yield
     finally:
-        text_mod._UNION = saved
+        text_mod._WORDS = saved
 
 
-@pytest.mark.parametrize("every_list", [True, False])
+@pytest.mark.parametrize("fresh", [True, False])
 @settings(max_examples=200, deadline=None)
 @given(text=texts, data=st.data())
-def test_shared_word_pass_equals_window_scan(every_list: bool, text: str, data) -> None:  # type: ignore[no-untyped-def]
-    with _shared_pass(every_list):
+def test_shared_word_pass_equals_window_scan(fresh: bool, text: str, data) -> None:  # type: ignore[no-untyped-def]
+    with _fresh_word_search() if fresh else nullcontext():
         doc = Doc(text)
         lists = (NEGATIVE_WORDS, phone.CONTEXT, date_of_birth.CONTEXT, ("tel", "hotel", "el"))
         for words in lists:
