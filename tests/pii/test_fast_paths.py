@@ -120,6 +120,35 @@ def test_rewritten_patterns_find_the_same_matches(name: str, text: str) -> None:
     assert [(m.span(), m.groups()) for m in fast.finditer(text)] == want
 
 
+# The date pattern as it was before its digit-led forms shared one guard.
+_M, _NB, _NA = date_of_birth._M, date_of_birth._NB, date_of_birth._NA
+_PLAIN_DATES = re.compile(
+    rf"{_NB}(?:(?P<zy>\d{{4}})|(?P<zsy>\d{{2}})) ?[年년] ?(?P<zm>\d{{1,2}}) ?[月월] ?"
+    rf"(?P<zd>\d{{1,2}}) ?[日号일]?"
+    rf"|{_NB}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_NA}"
+    rf"|{_NB}(?P<na>\d{{1,2}})(?P<nsep>[-/.])(?P<nb>\d{{1,2}})(?P=nsep)"
+    rf"(?:(?P<ny>\d{{4}})|(?P<sy>\d{{2}})){_NA}"
+    rf"|{_NB}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.)?[ -]?(?:of |de )?(?P<dm>{_M})\.?,?[ -]?"
+    rf"(?:de |del )?(?:(?P<dy>\d{{4}})|(?P<dsy>\d{{2}})(?![.,:/]\d)){_NA}"
+    rf"|(?<![A-Za-z])(?P<mm>{_M})\.? (?P<md>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<my>\d{{4}}){_NA}"
+    rf"|{_NB}(?P<cy>(?:19|20)\d{{2}})(?P<cm>[01]\d)(?P<cd>[0-3]\d){_NA}",
+    re.IGNORECASE,
+)
+_DATE_PIECES = [
+    " ", "-", ".", "/", ",", "1", "3", "9", "12", "05", "1990", "2024", "19900512", "年", "月",
+    "日", "st", "of ", "de ", "del ", "March", "Mär", "janvier", "a", "x", "é", "Ab",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(_DATE_PIECES), max_size=24).map("".join))
+def test_guarded_date_pattern_finds_the_same_dates(text: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[object]:
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    assert found(date_of_birth.PATTERN) == found(_PLAIN_DATES)
+
+
 _GATED = [
     hk_tw_gb.HongKongIdRecognizer(),
     hk_tw_gb.TaiwanIdRecognizer(),
