@@ -283,6 +283,22 @@ class Doc:
         self.cache[_WORDS] = (version, out)
         return out
 
+    def has_words(self, words: tuple[str, ...]) -> bool:
+        """Whether any of ``words`` occurs in :attr:`lower` (as a substring, glued or not)."""
+        return bool(self._word_index(words)[0])
+
+    def matches_at_words(
+        self, pattern: re.Pattern[str], words: tuple[str, ...], shift: int = 0, folded: bool = False
+    ) -> bool:
+        """Whether ``pattern`` matches :attr:`lower` (or :attr:`folded`) at the start of an
+        occurrence of ``words`` plus ``shift``: a gate whose every match holds one of
+        ``words`` there, tried only where the shared word pass found them."""
+        text = self.folded if folded else self.lower
+        for start in self._word_index(words)[1]:
+            if start + shift >= 0 and pattern.match(text, start + shift) is not None:
+                return True
+        return False
+
     def find_word(self, lo: int, hi: int, words: tuple[str, ...]) -> int:
         """``find_word(self.lower[lo:hi], words)`` without slicing or rescanning: the end of
         the last word of ``words`` inside the window, relative to ``lo``, or -1."""
@@ -361,6 +377,23 @@ class Doc:
         """The end of the last of ``words`` in the ``size`` characters before ``start``,
         relative to the window's start, or -1 (see :meth:`find_word`)."""
         return self.find_word(start - size, start, words)
+
+
+class WordGate:
+    """A cheap pattern that every match of a recognizer holds, anchored on a word: it is
+    tried only where the shared word pass found one of ``words`` (lower case), ``shift``
+    characters after the gate's own start, on :attr:`Doc.lower` or :attr:`Doc.folded`."""
+
+    def __init__(
+        self, pattern: str, words: Iterable[str], shift: int = 0, folded: bool = False
+    ) -> None:
+        self.pattern = re.compile(pattern)
+        self.words = tuple(dict.fromkeys(w.lower() for w in words))
+        self.shift = shift
+        self.folded = folded
+
+    def passes(self, doc: Doc) -> bool:
+        return doc.matches_at_words(self.pattern, self.words, self.shift, self.folded)
 
 
 @lru_cache(maxsize=512)

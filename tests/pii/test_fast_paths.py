@@ -195,12 +195,35 @@ def test_plausible_length_bounds_change_nothing(digits: str) -> None:
 
 
 def test_context_gates_equal_substring_checks() -> None:
-    for words, gate in (
-        (date_of_birth.CONTEXT, date_of_birth._CONTEXT_ANYWHERE),
-        (passport.CONTEXT, passport._CONTEXT_ANYWHERE),
-    ):
+    for words in (date_of_birth.CONTEXT, passport.CONTEXT):
         for low in ("", "born", "a dob b", "naissance", "née", "passeport", "reisepass x", "x"):
-            assert (gate.search(low) is not None) == any(w in low for w in words)
+            assert Doc(low).has_words(words) == any(w in low for w in words)
+
+
+_WORD_GATED = [
+    address_en.EnglishAddressRecognizer,
+    address_en.PostBoxAddressRecognizer,
+    address_en.LowercaseUsAddressRecognizer,
+    address_fr.FrenchAddressRecognizer,
+    address_de.GermanAddressRecognizer,
+    address_es.SpanishAddressRecognizer,
+]
+_WORD_GATE_PIECES = [
+    *_GATE_PIECES, "box 4", "PO Box", "apo ae 0", "Postfach 1", "BP 12", "b.p. 3", "b p 7",
+    "main st, ", "elm ave. ", "Calle", "c/ Luna 5", "avda. 3", "am ", "an der ", "str. 9",
+    "Marktplatz", "markt 1", "allée ", "Allee", "av. ", "bd ", "Rd", "Dr.", "Strasse 4", "é",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rec", _WORD_GATED, ids=lambda r: r.__name__)
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_WORD_GATE_PIECES), max_size=10).map("".join))
+def test_word_gates_equal_their_pattern_searched_everywhere(rec, text: str) -> None:  # type: ignore[no-untyped-def]
+    gate = rec.word_gate
+    doc = Doc(text)
+    assert gate.passes(doc) == (
+        gate.pattern.search(doc.folded if gate.folded else doc.lower) is not None
+    )
 
 
 def test_iban_mod97_by_length_is_the_plain_checksum() -> None:

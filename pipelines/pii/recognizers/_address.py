@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc
+from pipelines.pii.text import Doc, WordGate
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
@@ -124,13 +124,13 @@ class AddressRecognizer(Recognizer):
     context_score = 0.95
     min_digits = 1
 
-    gate: ClassVar[re.Pattern[str] | None] = None  # cheap pre-check on the lower-cased text
-    folded_gate: ClassVar[re.Pattern[str] | None] = None  # the same on the folded text
+    word_gate: ClassVar[WordGate | None] = None  # cheap pre-check: the type words
+    gate: ClassVar[re.Pattern[str] | None] = None  # the same on the lower-cased text
 
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
             return False
-        if self.folded_gate is not None and not doc.has(self.folded_gate):
+        if self.word_gate is not None and not self.word_gate.passes(doc):
             return False
         return self.gate is None or self.gate.search(doc.lower) is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
-from pipelines.pii.text import trie_pattern
+from pipelines.pii.text import WordGate, trie_pattern
 
 _GLUED = "straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|stieg"
 _SEPARATE = "Straße|Strasse|Str\\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Chaussee|Markt|Steig"
@@ -22,6 +22,7 @@ _ARTICLES = [
     "zur",
     "unter den",
 ]
+_GATE_TYPES = [*_GLUED.replace("\\", "").split("|"), "markt"]
 _ARTICLE = "Am|An der|An den|Auf dem|Auf der|Auf den|Im|In der|Zum|Zur|Unter den"
 # A hyphen is only a separator between words (in the classes too it would give a hyphenated
 # name thousands of ways to split, each tried when the match fails).
@@ -81,9 +82,9 @@ class GermanAddressRecognizer(AddressRecognizer):
     scheme = "address_de"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(  # the word lists as tries: the same gate, searched faster
-        rf"(?:{trie_pattern([*_GLUED.replace(chr(92), '').split('|'), 'markt'])}) \d"
-        rf"|(?<![a-z])(?:{trie_pattern(_ARTICLES)}) "
+    word_gate = WordGate(
+        rf"(?:{trie_pattern(_GATE_TYPES)}) \d|(?<![a-z])(?:{trie_pattern(_ARTICLES)}) ",
+        (*_GATE_TYPES, *_ARTICLES),
     )
 
     def valid(self, m: re.Match[str]) -> bool:

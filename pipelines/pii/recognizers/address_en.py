@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import WORD, AddressRecognizer, town_only
-from pipelines.pii.text import Doc, trie_pattern
+from pipelines.pii.text import Doc, WordGate, trie_pattern
 
 SUFFIXES = [
     "Alley",
@@ -322,7 +322,12 @@ class EnglishAddressRecognizer(AddressRecognizer):
     context = CONTEXT
     gate = re.compile(r"\d[a-z]{0,2},? [a-z]|(?:flat|apartment|apt|unit|suite|studio)\.? [0-9a-z]")
     # Every match holds a street type after a space (case-sensitive, as in the pattern).
-    folded_gate = re.compile(rf" (?:{trie_pattern(SUFFIXES + ABBREVIATIONS)})(?![A-Za-z])")
+    word_gate = WordGate(
+        rf" (?:{trie_pattern(SUFFIXES + ABBREVIATIONS)})(?![A-Za-z])",
+        SUFFIXES + ABBREVIATIONS,
+        shift=-1,
+        folded=True,
+    )
 
     def valid(self, m: re.Match[str]) -> bool:
         """A falling number range without a town is a score (Osasuna 2-1 Athletic Club), not
@@ -355,7 +360,10 @@ class PostBoxAddressRecognizer(AddressRecognizer):
     pattern = BOX_PATTERN
     context = CONTEXT
     base_score = 0.4
-    gate = re.compile(r"box \d|[adf]po a[aep] \d|postfach \d|b\.? ?p\.? \d")
+    word_gate = WordGate(
+        r"box \d|[adf]po a[aep] \d|postfach \d|b\.? ?p\.? \d",
+        ("box", "apo", "dpo", "fpo", "postfach", "b.", "bp", "b p"),
+    )
 
     def full(self, m: re.Match[str]) -> bool:
         return bool(m.group("tail") or m.group("military") or m.group("eu_tail"))
@@ -396,7 +404,7 @@ class LowercaseUsAddressRecognizer(AddressRecognizer):
     context = CONTEXT
     base_score = 0.4  # without the ZIP code: only with an address word
     full_score = 0.85
-    gate = re.compile(rf" (?:{_LOWER_TYPES})\.?[ ,]")
+    word_gate = WordGate(rf" (?:{_LOWER_TYPES})\.?[ ,]", _LOWER_TYPES.split("|"), shift=-1)
 
     def haystack(self, doc: Doc) -> str:
         return doc.lower

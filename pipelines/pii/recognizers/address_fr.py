@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
-from pipelines.pii.text import trie_pattern
+from pipelines.pii.text import WordGate, trie_pattern
 
 _TYPES = (
     "rue|avenue|av\\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|route|cours|passage|"
     "square|voie|villa|cité|cite|sentier|rond-point|faubourg|promenade|esplanade|résidence|"
     "residence|hameau|lieu-dit|parvis|ruelle|montée|quartier"
 )
+_TYPE_WORDS = _TYPES.replace("\\", "").split("|")
 _PARTICLE = r"(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au|et|sur|sous|en)"
 _NAME_WORD = rf"(?:[{UP}][{UP}{LOW}'’-]{{0,25}}|\d{{1,2}}(?:er|e)?)"
 _NAME = rf"(?:{_PARTICLE} ?)?{_NAME_WORD}(?: (?:{_PARTICLE} ?)?{_NAME_WORD}){{0,5}}"
@@ -67,7 +68,7 @@ class FrenchAddressRecognizer(AddressRecognizer):
     scheme = "address_fr"
     pattern = PATTERN
     context = CONTEXT
-    gate = re.compile(rf"(?<![a-z])(?:{trie_pattern(_TYPES.replace(chr(92), '').split('|'))}) ")
+    word_gate = WordGate(rf"(?<![a-z])(?:{trie_pattern(_TYPE_WORDS)}) ", _TYPE_WORDS)
     min_digits = 1
 
     def valid(self, m: re.Match[str]) -> bool:

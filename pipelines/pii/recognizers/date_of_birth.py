@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers._dates import make_date
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import SENTENCE_END, Doc, trie_pattern
+from pipelines.pii.text import SENTENCE_END, Doc
 
 MONTHS = {
     # English
@@ -154,7 +154,6 @@ AFTER_WINDOW = 20
 _AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sentence or field
 # What the after-words hold beyond CONTEXT.
 _AFTER_ANYWHERE = re.compile("生|생|anniversaire|zur welt gekommen")
-_CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 # "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
 _BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
@@ -512,10 +511,9 @@ class DateOfBirthRecognizer(Recognizer):
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits and not (doc.has_han and "年" in doc.folded):
             return False
-        lower = doc.lower
         return (
-            _CONTEXT_ANYWHERE.search(lower) is not None
-            or _AFTER_ANYWHERE.search(lower) is not None
+            doc.has_words(CONTEXT)
+            or _AFTER_ANYWHERE.search(doc.lower) is not None
             or "b." in doc.folded
         )
 

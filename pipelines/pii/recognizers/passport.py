@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import Recognizer
-from pipelines.pii.text import Doc, trie_pattern
+from pipelines.pii.text import Doc
 
 PATTERN = re.compile(
     r"(?<![0-9A-Za-z])(?:"
@@ -56,7 +56,6 @@ CONTEXT = (
     "passaporte",
     "🛂",
 )
-_CONTEXT_ANYWHERE = re.compile(trie_pattern(list(CONTEXT)))  # any(word in lower-cased text)
 _OTHER_NUMBER = re.compile(r"\d{5}")  # not "Passport # 1:", "(issued 2019)"
 COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL", "kr": "KR"}
 
@@ -77,7 +76,7 @@ class PassportRecognizer(Recognizer):
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
             return False
-        return _CONTEXT_ANYWHERE.search(doc.lower) is not None
+        return doc.has_words(CONTEXT)
 
     def own_context(self, doc: Doc, start: int) -> bool:
         """The passport word is this number's: no other number stands between them
