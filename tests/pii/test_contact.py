@@ -295,6 +295,29 @@ def test_context_stays_in_its_field(text: str, hints: str, expected: list[tuple[
 @pytest.mark.parametrize(
     ("text", "hints", "expected"),
     [
+        # a negative word in an earlier sentence does not name the number
+        ("My order was cancelled. 415-555-0134 is my cell", "en", [("phone", "415-555-0134")]),
+        ("我的订单昨天被取消了。13812345678是我的手机", "zh", [("phone", "13812345678")]),
+        (
+            "订单号：711923172253，已发货。联系方式：15790737814，210103197812098775。",
+            "zh",
+            [("phone", "15790737814"), ("national_id", "210103197812098775")],
+        ),
+        # ... but it does when it labels the number across an abbreviation's dot
+        ("Order no. 415 555 0134", "en", []),
+        ("Ref. 415-555-0134", "en", []),
+        ("Thanks for your order. 4155550134", "en", []),  # (digits alone need a phone word)
+    ],
+)
+def test_negative_words_stay_in_their_sentence(
+    text: str, hints: str, expected: list[tuple[str, str]]
+) -> None:
+    assert spans(text, hints) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
         # a number that needs context (an OIB, a CPF) does not hide a phone number whose
         # phone word is nearer; a labelled one does
         ("ID number and phone 15816289099", "zh", [("phone", "15816289099")]),

@@ -293,12 +293,25 @@ class Recognizer:
             pos = start - max(0, start - size)  # the length of the window before
             after = True
         neg = doc.word_before(start, size, self.negative) if self.negative else -1
+        if neg != -1 and self.other_sentence(doc, start - size, neg, start):
+            neg = -1  # "My order was cancelled. 415-555-0134 is my cell"
         score = with_context if pos != -1 else base
         if neg != -1 and (neg > pos or after):
             score -= NEGATIVE_PENALTY  # (a negative word before outweighs a context word after)
         if doc.url_spans and doc.in_url(start, end):
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)
+
+    @staticmethod
+    def other_sentence(doc: Doc, lo: int, word_end: int, start: int) -> bool:
+        """Whether the word ending at ``lo + word_end`` belongs to an earlier sentence than
+        the candidate at ``start`` (a sentence ends between them, and the word is not its
+        label: ``Ref. 1234``, ``order no. 5521``)."""
+        end = max(0, lo) + word_end
+        return (
+            SENTENCE_END.search(doc.folded, end, start) is not None
+            and LABEL_TAIL.fullmatch(doc.lower, end, start) is None
+        )
 
     def context_end(self, doc: Doc, start: int) -> int:
         """Where the nearest context word before ``start`` (in its field) ends, or -1."""
