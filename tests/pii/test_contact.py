@@ -25,6 +25,8 @@ PHONE = [
     ("电话 353👉203👉4603", "en", [("phone", "353👉203👉4603")]),  # emoji between groups
     ("手机 1 3 8 1 2 3 4 5 6 7 8", "zh", [("phone", "1 3 8 1 2 3 4 5 6 7 8")]),  # one by one
     ("call (212) 555-0123 now", "en", [("phone", "(212) 555-0123")]),
+    ("Tel: 2316.6368", "zh-HK", [("phone", "2316.6368")]),  # one dot, labelled
+    ("Name | Tél\nStéphane | 021860.5792", "fr", [("phone", "021860.5792")]),  # by its column
     ("call +44 20 7946 0958", "en", [("phone", "+44 20 7946 0958")]),
     ("tél : 06 12 34 56 78", "fr", [("phone", "06 12 34 56 78")]),
     ("Tel. (030) 12345678", "de", [("phone", "(030) 12345678")]),
@@ -210,6 +212,15 @@ NOT_PHONE = [
     ("Minecraft: 737 116 -110", None),  # coordinates
     ("exp 09/30. 41 674 vues", "fr"),  # a sentence ends between the numbers
     ("715 174 205 actions échangées.", None),  # shares
+    ("#1 Tetris — 7.108.439 (31,7%)\n#2 Celeste — 3.072.646 (14,6%)", "es"),  # a share after it
+    ("PP 6.827.435 (34,2%). Participación 79,7%.", None),
+    ("ETH 2002.8133 @ 67736.93\nSOL 2316.6368 @ 36416.36", "zh"),  # decimals
+    ("Location -10.154221, 0127.360326", "de"),
+    ("本月 API 累计消耗 13800138000 tokens", "zh"),  # a count
+    ("Our cluster processed 13800138000 tokens last month.", None),
+    ("total_bytes=15926763953 elapsed_ns=5428863640 rows=21201", None),  # measurements
+    ("Webinar hoy a las 17:05, ID de reunión 495 504 4771, código prb1dZ", "es"),
+    ("Zoom meeting ID 328 536 9018, passcode 123456", "en"),
 ]
 
 

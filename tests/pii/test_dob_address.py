@@ -375,6 +375,7 @@ NOT_ADDRESS = [
     ("今天地铁3号线很挤", "zh"),
     ("Im Jahr 2024 war alles anders", "de"),  # the shape of "Auf der Höhe 12", no postcode
     ("Am Montag 12 Leute", "de"),
+    ("1位 Factorio 742,038本\n3位 Elden Ring 530,950本", "ja"),  # a count in thousands
     ("Rendez-vous le 14 juillet 2025 place de la Bastille", "fr"),  # a year, not a number
     ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),

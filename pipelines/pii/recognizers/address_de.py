@@ -51,6 +51,7 @@ _TOWN = (
 _POSTCODE = r"(?:(?:D-)?\d{5}|(?:A-|CH-)?\d{4})"
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?){{0,2}})(?![\w])"
+    r"(?![.,]\d{3}(?!\d))"  # not a number in thousands (Elden Ring 530,950 copies)
     # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig",
     # "4. OG⏎30399 Hannover"
     rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}(?:, ?|,? ?\n)){{0,2}}{_POSTCODE} {_TOWN})"

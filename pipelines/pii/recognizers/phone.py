@@ -110,9 +110,13 @@ _COUNTED = re.compile(
     r"|registri|utenti|registos|utilizadores|gebruikers|actions|aktien|acciones|shares|titres"
     r"|zł|pln|eur|usd|gbp|chf|sek|nok|dkk"
     r"|czk|huf|jpy|cny|rmb|inr|brl|mxn|rub|btc|eth|usdt|sats|euros?|dollars?|yuan|pts"
-    r"|points|km|kg|mb|gb|tb)(?![^\W\d_])|[条万亿户元円원块]|人次)",
+    r"|points|km|kg|mb|gb|tb|tokens|bytes|requests|hits|impressions|likes|clicks|streams"
+    r"|plays|visits|visitors|units|items|pcs)(?![^\W\d_])|[条万亿户元円원块]|人次)",
     re.IGNORECASE,
 )
+# One dot between two runs of digits is a decimal point (2316.6368 @ 36416.36) unless a phone
+# word labels the number ("Tel. 2316.6368").
+_ONE_DOT = re.compile(r"\d+\.\d+")
 _WORD_BEFORE_GLUE = re.compile(r"([^\W\d_]+)[./-]$")
 GLUE_LABELS = frozenset(
     [
@@ -455,7 +459,34 @@ class PhoneRecognizer(Recognizer):
     scheme = "phone"
     context = CONTEXT
     # a number an "id" key or label names is an identifier ("phone": "...", "id": 1697159)
-    negative = (*NEGATIVE_WORDS, '"id"', "'id'", "id:", "id number", "id no")
+    negative = (
+        *NEGATIVE_WORDS,
+        '"id"',
+        "'id'",
+        "id:",
+        "id number",
+        "id no",
+        # a meeting's number is dialled into, not a person's (ID de reunión 495 504 4771)
+        "meeting id",
+        "meeting-id",
+        "webinar id",
+        "zoom id",
+        "id de reunión",
+        "id de la reunión",
+        "id de réunion",
+        "id de la réunion",
+        "besprechungs-id",
+        "konferenz-id",
+        "会议号",
+        "会议id",
+        "会议 id",
+        "ミーティングid",
+        "ミーティング id",
+        # a measurement's key (total_bytes=15926763953)
+        "bytes",
+        "tokens",
+        "elapsed",
+    )
     base_score = 0.75
     context_score = 0.93
     min_digits = 6
@@ -484,10 +515,18 @@ class PhoneRecognizer(Recognizer):
         return tuple(r for r in DEFAULT_REGIONS if r not in hinted and plausible(digits, r))
 
     def candidate_spans(self, doc: Doc) -> Iterator[tuple[int, int]]:
-        """Where phone numbers may be: the matches of the candidate pattern, a Chinese mobile
-        cut at a full stop after it ("16672456272。12105人点赞"; unlike "138。1234。5678")."""
-        for m in _CANDIDATE.finditer(doc.folded):
+        """Where phone numbers may be: the matches of the candidate pattern, cut before a
+        bracket of one to three digits that does not close in it ("7.108.439 (31,7%)"), and
+        a Chinese mobile cut at a full stop after it ("16672456272。12105人点赞"; unlike
+        "138。1234。5678")."""
+        folded = doc.folded
+        for m in _CANDIDATE.finditer(folded):
             start, end = m.span()
+            bracket = folded.rfind("(", start + 1, end)
+            if bracket != -1 and end - bracket <= 4 and folded.find(")", bracket, end) == -1:
+                end = bracket
+                while folded[end - 1] == " ":
+                    end -= 1
             stop = doc.text.find("。", start, end)
             if stop != -1 and _STRONG_UNBROKEN.fullmatch(doc.folded, start, stop):
                 end = stop
@@ -506,7 +545,9 @@ class PhoneRecognizer(Recognizer):
                 continue
             if _COUNT_OR_SSN.fullmatch(raw) and self.score(doc, start, end, 0, 1) < 0.5:
                 continue
-            if _COUNTED.match(text, end) and not self.labelled(doc, start):
+            if (_COUNTED.match(text, end) or _ONE_DOT.fullmatch(raw)) and not (
+                self.labelled(doc, start) or doc.labelled_by_column(start, self.context)
+            ):
                 continue  # (a phone word elsewhere in the post does not make it a phone)
             base = None
             if (raw.isdigit() and not _STRONG_UNBROKEN.fullmatch(raw)) or (
