@@ -187,6 +187,12 @@ ADDRESS = [
     ("Anschrift Hauptstraße 5a, 10115 Berlin", "de", "Hauptstraße 5a, 10115 Berlin"),
     ("Auf der Höhe 12, 53121 Bonn", "de", "Auf der Höhe 12, 53121 Bonn"),
     ("le 3 mai 12 rue Victor Hugo, 75001 Paris", "fr", "12 rue Victor Hugo, 75001 Paris"),
+    (  # in Québec: town, province, postcode
+        "Il habite au 1234, rue Sainte-Catherine Ouest, Montréal (Québec) H3G 1P1",
+        "fr",
+        "1234, rue Sainte-Catherine Ouest, Montréal (Québec) H3G 1P1",
+    ),
+    ("au 45 avenue du Parc, Québec, QC G1R 2L3.", "fr", "45 avenue du Parc, Québec, QC G1R 2L3"),
     (
         "Adresse: Ringstraße 3, Hinterhaus, 2. OG links, 04109 Leipzig",
         "de",

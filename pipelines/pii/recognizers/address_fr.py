@@ -36,6 +36,7 @@ _AFTER_MONTH = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
+_CA_POSTCODE = r"[A-Z]\d[A-Z] ?\d[A-Z]\d"
 PATTERN = re.compile(
     rf"(?<![\w])(?:(?<!\d:)(?P<num>\d{{1,4}}) ?(?:bis|ter|quater|[A-D])?,? )?"
     rf"(?i:{_TYPES}) (?P<name>{_NAME})"
@@ -43,7 +44,9 @@ PATTERN = re.compile(
     rf"(?:, ?(?:(?i:bât\.?|bâtiment|bat\.|apt\.?|appt\.?|appartement|app\.|escalier|esc\.|porte"
     rf"|bureau|bur\.) ?[0-9A-Za-z]{{1,4}}|\d{{1,2}}(?i:e|er|ème) (?i:étage))){{0,3}}"
     rf"(?:(?P<tail>(?:,? ?\n? ?| [-–] )(?:\d{{5}}|\d{{2}} \d{{3}}) {_TOWN}"
-    rf"(?: (?i:cedex)(?: \d{{1,2}})?)?)"
+    rf"(?: (?i:cedex)(?: \d{{1,2}})?)?"
+    # in Québec: the town, the province, then the postcode (Montréal (Québec) H3G 1P1)
+    rf"|,? ?\n? ?{_TOWN},? (?:\((?i:québec|quebec|qc)\)|(?i:québec|qc))[ ,]{{1,2}}{_CA_POSTCODE})"
     rf"|{town_only(_TOWN)})?"
     r"(?![\w])"
 )
