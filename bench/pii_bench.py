@@ -2,7 +2,10 @@
 
 Run by hand (needs the ``bench`` extra: presidio-analyzer, spacy)::
 
-    python bench/pii_bench.py [N_POSTS] [REPEATS]
+    python bench/pii_bench.py [N_POSTS] [REPEATS] [--posts FILE.jsonl]
+
+``--posts`` reads the posts from a JSON Lines file (``{"text": ..., "language": ...}`` per
+line, as ``monitor scan`` reads them) instead of generating them; the first N_POSTS are used.
 
 Presidio gets a blank English spaCy pipeline saved to a temporary folder (no model
 download, works offline) and its default registry of recognizers; both run on one core,
@@ -13,6 +16,7 @@ timed REPEATS times (default 3) and the median is reported.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import platform
@@ -26,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from pipelines.pii import Engine
-from tests.pii.corpus import generate
+from tests.pii.corpus import Post, generate
 
 
 def presidio_analyzer():  # type: ignore[no-untyped-def]
@@ -45,6 +49,18 @@ def presidio_analyzer():  # type: ignore[no-untyped-def]
     return AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
 
 
+def read_posts(path: str, n: int) -> list[Post]:
+    """The first ``n`` posts of a JSON Lines file (``text`` and optional ``language``)."""
+    posts = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if len(posts) >= n:
+                break
+            row = json.loads(line)
+            posts.append(Post(text=row["text"], language=row.get("language") or ""))
+    return posts
+
+
 def timed(fn, posts, repeats: int) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
     """Median posts/s over ``repeats`` runs, and every run's figure."""
     for p in posts[:200]:  # warm-up
@@ -61,16 +77,25 @@ def timed(fn, posts, repeats: int) -> tuple[float, list[float]]:  # type: ignore
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    posts = generate(n, seed=7)
+    args = sys.argv[1:]
+    source = None
+    if "--posts" in args:
+        i = args.index("--posts")
+        source = args[i + 1]
+        del args[i : i + 2]
+    n = int(args[0]) if args else 2000
+    repeats = int(args[1]) if len(args) > 1 else 3
+    posts = read_posts(source, n) if source else generate(n, seed=7)
+    n = len(posts)
     engine = Engine(b"bench-key")
     ours, our_runs = timed(lambda p: engine.scan(p.text, hints=p.language), posts, repeats)
     analyzer = presidio_analyzer()
     theirs, their_runs = timed(lambda p: analyzer.analyze(p.text, language="en"), posts, repeats)
     chars = sum(len(p.text) for p in posts) / len(posts)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    print(f"posts: {n} (mean {chars:.0f} chars), python {platform.python_version()}, one core")
+    origin = source or "the generated corpus"
+    print(f"posts: {n} from {origin} (mean {chars:.0f} chars)")
+    print(f"python {platform.python_version()}, one core")
     print(f"load average at the end (other jobs share the machine): {load}")
     print(f"runs, posts/s: ours {[round(r) for r in our_runs]}")
     print(f"               Presidio {[round(r) for r in their_runs]}")
