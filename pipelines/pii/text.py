@@ -72,7 +72,8 @@ _NUM_CHUNK = re.compile(
     r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,7}(?:-?[Xx])?(?![0-9A-Za-z])"
 )
 _DROP_SEPARATORS = str.maketrans("", "", "-. /")
-_RUN_BEFORE = re.compile(r"\d[-. /]$")
+# (a number glued to a word is a name's part, not a run's: "@miguel69 6011 0315 ...")
+_RUN_BEFORE = re.compile(r"(?<![^\W_])\d+[-. /]$")
 _RUN_AFTER = re.compile(r"[-. /]\d")
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
 # (A URL ends at a CJK character: "…?id=5～身份证号码是1201…" goes on in the text.)
@@ -87,7 +88,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]")
 _DIGIT_RUN = re.compile(r"\d+")
 # What may stand between a context word and the number it labels ("passport number: ").
 LABEL_TAIL = re.compile(
-    r"[\s:：#.\-]{0,3}(?:number|no\.?|nr\.?|n°|num[eé]ro|número|nummer|号码|號碼|号|番号)?[\s:：#.\-]{0,3}"
+    r"[\s:：#.\-]{0,3}(?:number|no\.?|nr\.?|n°|num[eé]ro|número|nummer|号码|號碼|号|番号)?[\s:：#.\-(（]{0,3}"
 )
 # The end of a sentence (not the dot of an abbreviation: St., Dr., b.).
 SENTENCE_END = re.compile(r"(?:(?<![A-Z][a-z])(?<![\s.][A-Za-z])\.|[!?])(?:\s|$)|[。！？]")
@@ -213,7 +214,7 @@ class Doc:
                 continue
             groups = [(g.start() + cs, g.end() + cs) for g in _GROUP.finditer(chunk)]
             n = len(groups)
-            if _RUN_BEFORE.search(folded, max(0, cs - 2), cs) or _RUN_AFTER.match(folded, ce):
+            if _RUN_BEFORE.search(folded, max(0, cs - 64), cs) or _RUN_AFTER.match(folded, ce):
                 # Part of a longer run of numbers (a table): each group on its own.
                 for g0, g1 in groups:
                     if MIN_SPAN <= g1 - g0 <= MAX_SPAN:
@@ -336,7 +337,8 @@ class Doc:
         ``Tel: 555 0101 | ID: 039-10-7359`` (or one field a line) the phone word belongs to
         the field before. A field ends at a line break, ``|``, ``;`` or `` / ``, but only
         if the candidate's own field has a label (more than a label tail such as ``No:``
-        before it); a label on the line above (``Tel:\n0612345678``) still counts."""
+        before it); a label on the line above (``Tel:\n0612345678``) still counts, except
+        in a table, whose cells are labelled by their column header."""
         breaks = self.field_breaks
         if not breaks:
             return size
@@ -344,7 +346,9 @@ class Doc:
         if i < 0:
             return size
         cut = breaks[i]
-        if cut <= start - size or LABEL_TAIL.fullmatch(self.lower, cut, start):
+        if cut <= start - size:
+            return size
+        if LABEL_TAIL.fullmatch(self.lower, cut, start) and self.column_header(start) is None:
             return size  # no label of its own: "Tel:\n0612...", "Passport\nNo: G1234..."
         return start - cut
 
@@ -396,10 +400,20 @@ class WordGate:
         return doc.matches_at_words(self.pattern, self.words, self.shift, self.folded)
 
 
+# A word this long may carry an ending (fødselsnummeret, Geburtsdatums, passports): only a
+# shorter one must not run on into letters (dob in adobe).
+INFLECTED_LENGTH = 8
+
+
 @lru_cache(maxsize=512)
 def _word_specs(words: tuple[str, ...]) -> tuple[tuple[str, bool, bool], ...]:
+    """(word, check the letter before it, check the letter after it), longest first."""
     return tuple(
-        (w, w[0].isascii() and w[0].isalnum(), w[-1].isascii() and w[-1].isalnum())
+        (
+            w,
+            w[0].isascii() and w[0].isalnum(),
+            w[-1].isascii() and w[-1].isalnum() and len(w) < INFLECTED_LENGTH,
+        )
         for w in sorted(set(words), key=len, reverse=True)
     )
 

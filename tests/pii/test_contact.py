@@ -26,6 +26,17 @@ PHONE = [
     ("手机 1 3 8 1 2 3 4 5 6 7 8", "zh", [("phone", "1 3 8 1 2 3 4 5 6 7 8")]),  # one by one
     ("call (212) 555-0123 now", "en", [("phone", "(212) 555-0123")]),
     ("Tel: 2316.6368", "zh-HK", [("phone", "2316.6368")]),  # one dot, labelled
+    # a phone word labels a number of a region the hints do not name
+    ("Vendo bicicleta, chama no WhatsApp (11) 97758-9565", None, [("phone", "(11) 97758-9565")]),
+    ("Vendo divano, ritiro a Milano. Cell 357 184 4349", None, [("phone", "357 184 4349")]),
+    ("家教：初中数学物理 86-19763247045 周末有空", "zh", [("phone", "86-19763247045")]),  # +86
+    ("택배 송장... 연락처 022391039", None, [("phone", "022391039")]),
+    ("報咗警，有事搵我 29609731", "zh", [("phone", "29609731")]),
+    (  # fields of a record joined by dashes
+        "实名：彭建----430104 20020110 4330----131-7852-1283……",
+        "zh",
+        [("national_id", "430104 20020110 4330"), ("phone", "131-7852-1283")],
+    ),
     ("Name | Tél\nStéphane | 021860.5792", "fr", [("phone", "021860.5792")]),  # by its column
     ("call +44 20 7946 0958", "en", [("phone", "+44 20 7946 0958")]),
     ("tél : 06 12 34 56 78", "fr", [("phone", "06 12 34 56 78")]),
@@ -88,6 +99,9 @@ EMAIL = [
 
 CARD = [
     ("card 4111 1111 1111 1111", [("payment_card", "4111 1111 1111 1111")]),
+    # a handle's digits are no run of numbers before it
+    ("@miguel69 6011 0315 0262 7309 exp 10/30", [("payment_card", "6011 0315 0262 7309")]),
+    ("J'ai tapé ma carte 6298456690808043179", [("payment_card", "6298456690808043179")]),
     ("visa 4111-1111-1111-1111", [("payment_card", "4111-1111-1111-1111")]),
     ("4111111111111111", [("payment_card", "4111111111111111")]),
     ("amex 378282246310005", [("payment_card", "378282246310005")]),
@@ -221,6 +235,11 @@ NOT_PHONE = [
     ("total_bytes=15926763953 elapsed_ns=5428863640 rows=21201", None),  # measurements
     ("Webinar hoy a las 17:05, ID de reunión 495 504 4771, código prb1dZ", "es"),
     ("Zoom meeting ID 328 536 9018, passcode 123456", "en"),
+    ("Johann Sebastian Bach (1685–1750), componist", None),  # years
+    ("Leituras sobre o período Edo (1603-1868).", None),
+    ("Lotto 6aus49: 9 12 36 46 48 49. Kumulacja 136\u202f000\u202f000.", "pl"),  # round amount
+    ("Cerco amici su Pokémon GO! Codice: 3678 0374 0743 (NA).", "it"),  # a friend code
+    ("转发 13812345678", "zh"),  # a count's label
 ]
 
 
@@ -318,6 +337,13 @@ def test_context_stays_in_its_field(text: str, hints: str, expected: list[tuple[
         ("Order no. 415 555 0134", "en", []),
         ("Ref. 415-555-0134", "en", []),
         ("Thanks for your order. 4155550134", "en", []),  # (digits alone need a phone word)
+        # a repost's "转发：" at the start of a post names nothing; a clause ends after 快递单
+        (
+            "转发：报销打到这张卡：5563 8438 1991 0481",
+            None,
+            [("payment_card", "5563 8438 1991 0481")],
+        ),
+        ("快递单都不撕，上面写着：收件人石帅 136 2262 6528", "zh", [("phone", "136 2262 6528")]),
     ],
 )
 def test_negative_words_stay_in_their_sentence(

@@ -22,6 +22,8 @@ DOB = [
     ("他生于1954-10-24", "zh", [("date_of_birth", "1954-10-24")]),
     ("born October 24, 1954 in Ohio", "en", [("date_of_birth", "October 24, 1954")]),
     ("DOB: 10/24/1954", "en", [("date_of_birth", "10/24/1954")]),
+    ("Unser Sohn ist am 14.03.87 geboren, 52 cm", None, [("date_of_birth", "14.03.87")]),
+    ("Mom's 60th birthday dinner booked for August 1, 2019", "en", []),
     ("date of birth 24 October 1954", "en", [("date_of_birth", "24 October 1954")]),
     ("née le 24 octobre 1954 à Lyon", "fr", [("date_of_birth", "24 octobre 1954")]),
     ("date de naissance : 24/10/1954", "fr", [("date_of_birth", "24/10/1954")]),
@@ -193,6 +195,16 @@ ADDRESS = [
         "1234, rue Sainte-Catherine Ouest, Montréal (Québec) H3G 1P1",
     ),
     ("au 45 avenue du Parc, Québec, QC G1R 2L3.", "fr", "45 avenue du Parc, Québec, QC G1R 2L3"),
+    (
+        "Dirección: Pza. de la Paz 21, ático, 29036 Málaga",
+        "es",
+        "Pza. de la Paz 21, ático, 29036 Málaga",
+    ),
+    (  # Mexico: interior number, colonia, C.P.
+        "Se alquila en Av. Chapultepec 95 int. 28, Col. Centro, C.P. 85349, Zapopan, Jal.",
+        "es",
+        "Av. Chapultepec 95 int. 28, Col. Centro, C.P. 85349, Zapopan",
+    ),
     (
         "Adresse: Ringstraße 3, Hinterhaus, 2. OG links, 04109 Leipzig",
         "de",
@@ -382,6 +394,7 @@ NOT_ADDRESS = [
     ("Im Jahr 2024 war alles anders", "de"),  # the shape of "Auf der Höhe 12", no postcode
     ("Am Montag 12 Leute", "de"),
     ("1位 Factorio 742,038本\n3位 Elden Ring 530,950本", "ja"),  # a count in thousands
+    ("Abpfiff: Mainz 0:3 Freiburg. 33.637 Zuschauer. Platz 18, 45 Punkte.", "de"),
     ("Rendez-vous le 14 juillet 2025 place de la Bastille", "fr"),  # a year, not a number
     ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),

@@ -54,6 +54,10 @@ FR_NIR = [
 
 OTHER_IDS = [
     ("HKID: A123456(3)", [("hk_hkid", "A123456(3)")]),
+    ("Mon n° national 68090574415 apparaît en clair", [("be_nn", "68090574415")]),
+    ("השתמש במספר תעודת הזהות שלי 134788199 כדי", [("il_idnr", "134788199")]),
+    ("Fødselsnummeret mitt 09127439785 ble sendt", [("no_fodselsnummer", "09127439785")]),
+    ("text my social (741884304) is that normal??", [("us_ssn", "741884304")]),  # bracketed
     ("HKID: A123456(4)", []),
     ("老赖阮子睿，HKIDK977839(A)，已被", [("hk_hkid", "K977839(A)")]),  # the label glued
     ("HKID: A1234563", [("hk_hkid", "A1234563")]),  # no brackets: with context

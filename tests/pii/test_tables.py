@@ -66,6 +66,11 @@ def test_column_cells(text: str, expected: list[tuple[str, str]]) -> None:
         ),
         ("Name,Meeting\nBob,12/07/2020", "en", []),  # no birth word over the date
         ("Name,Passport\nBob,67UN96324", "en", [("passport", "67UN96324")]),
+        (  # a cell's context is its header, not the next column's header above it
+            "Name | Passport | Phone\nKendra Jones | 143849155 | 551.673.9646",
+            "en",
+            [("passport", "143849155"), ("phone", "551.673.9646")],
+        ),
     ],
 )
 def test_header_is_context(text: str, hints: str, expected: list[tuple[str, str]]) -> None:

@@ -26,7 +26,9 @@ _GATE_TYPES = [*_GLUED.replace("\\", "").split("|"), "markt"]
 _ARTICLE = "Am|An der|An den|Auf dem|Auf der|Auf den|Im|In der|Zum|Zur|Unter den"
 # A hyphen is only a separator between words (in the classes too it would give a hyphenated
 # name thousands of ways to split, each tried when the match fails).
-_W = rf"[{UP}][{UP}{LOW}.]{{0,25}}"
+# (a dot only after a short abbreviation: "St. Georg", "Dr." ; "Zuschauer. Platz 15" ends a
+# sentence before the league position)
+_W = rf"[{UP}](?:[{UP}{LOW}]{{0,25}}|[{UP}{LOW}]{{0,3}}\.)"
 # Words that end like a street but are not one (a league position, a way into a trade).
 _NOT_STREETS = (
     r"(?!(?:Tabellen|Podest|Listen|Sitz|Arbeits|Stell|Start|Park|Abstell)platz"

@@ -8,7 +8,7 @@ from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_
 from pipelines.pii.text import WordGate, trie_pattern
 
 _TYPES = (
-    "calle|c/|c\\.|avenida|avda\\.?|plaza|paseo|camino|carretera|ronda|vía|via|vial|pasaje|"
+    "calle|c/|c\\.|avenida|avda\\.?|av\\.|plaza|pza\\.?|pl\\.|paseo|pº|ctra\\.|camino|carretera|ronda|vía|via|vial|pasaje|"
     "travesía|travesia|glorieta|callejón|callejon|rambla|cuesta|urbanización|urbanizacion|"
     "alameda|pasadizo|cañada|acceso"
 )
@@ -26,8 +26,11 @@ _TOWN = (
 )
 PATTERN = re.compile(
     rf"(?<![\w°])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
-    r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}\.?){0,3}"
-    rf"(?:(?P<tail> ?,? ?\n? ?(?:{_TOWN},? \d{{5}}|\d{{5}},? {_TOWN}))|{town_only(_TOWN)})?"
+    r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|(?i:ático|int\.|dpto\.?|depto\.?)"
+    r"|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}\.?){0,3}"
+    rf"(?:,? Col\. {_NAME})?"  # a Mexican colonia: "Av. Chapultepec 95 int. 28, Col. Centro"
+    rf"(?:(?P<tail> ?,? ?\n? ?(?:{_TOWN},? \d{{5}}|(?:C\.P\. )?\d{{5}},? {_TOWN}))"
+    rf"|{town_only(_TOWN)})?"
     r"(?![\w])"
 )
 

@@ -142,18 +142,6 @@ NEGATIVE_WORDS = (
     "rechnungs-nr",
     "sendungsnummer",
     "auftragsnummer",
-    # counts
-    "转发",
-    "播放",
-    "阅读",
-    "点赞",
-    "评论",
-    "views",
-    "vues",
-    "aufrufe",
-    "likes",
-    "shares",
-    "retweets",
     "ordernummer",
     "zamówienia",
     "zamówienie",
@@ -181,6 +169,24 @@ NEGATIVE_WORDS = (
     "开奖",
     "大乐透",
 )
+
+# What a count of reactions is labelled with: negative only right before the number, as its
+# label ("转发 12345"); a repost's "转发：" at the start of a post names nothing.
+COUNT_WORDS = (
+    "转发",
+    "播放",
+    "阅读",
+    "点赞",
+    "评论",
+    "views",
+    "vues",
+    "aufrufe",
+    "likes",
+    "shares",
+    "retweets",
+)
+# A clause ends between a negative word and a number: 快递单都不撕就扔楼下，上面写着：收件人 138...
+_CJK_CLAUSE_END = re.compile("[，；]")
 
 # Words of tutorials, documentation and form examples ("use the sandbox card 4242 ...",
 # "die Beispiel-IBAN aus der Doku"): they cap the score even when a context word is nearer,
@@ -295,6 +301,9 @@ class Recognizer:
         neg = doc.word_before(start, size, self.negative) if self.negative else -1
         if neg != -1 and self.other_sentence(doc, start - size, neg, start):
             neg = -1  # "My order was cancelled. 415-555-0134 is my cell"
+        count = doc.word_before(start, size, COUNT_WORDS)
+        if count > neg and self.labels(doc, start - size, count, start):
+            neg = count
         score = with_context if pos != -1 else base
         if neg != -1 and (neg > pos or after):
             score -= NEGATIVE_PENALTY  # (a negative word before outweighs a context word after)
@@ -304,14 +313,20 @@ class Recognizer:
 
     @staticmethod
     def other_sentence(doc: Doc, lo: int, word_end: int, start: int) -> bool:
-        """Whether the word ending at ``lo + word_end`` belongs to an earlier sentence than
-        the candidate at ``start`` (a sentence ends between them, and the word is not its
-        label: ``Ref. 1234``, ``order no. 5521``)."""
+        """Whether the word ending at ``lo + word_end`` belongs to an earlier sentence (or
+        Chinese clause) than the candidate at ``start``: one ends between them, and the word
+        is not the candidate's label (``Ref. 1234``, ``order no. 5521``)."""
         end = max(0, lo) + word_end
         return (
             SENTENCE_END.search(doc.folded, end, start) is not None
-            and LABEL_TAIL.fullmatch(doc.lower, end, start) is None
-        )
+            or _CJK_CLAUSE_END.search(doc.text, end, start) is not None
+        ) and not Recognizer.labels(doc, lo, word_end, start)
+
+    @staticmethod
+    def labels(doc: Doc, lo: int, word_end: int, start: int) -> bool:
+        """Whether only a label's tail (``:``, ``No.``, ``#``) lies between the word ending at
+        ``lo + word_end`` and the candidate at ``start``."""
+        return LABEL_TAIL.fullmatch(doc.lower, max(0, lo) + word_end, start) is not None
 
     def context_end(self, doc: Doc, start: int) -> int:
         """Where the nearest context word before ``start`` (in its field) ends, or -1."""

@@ -150,6 +150,7 @@ AFTER_WORDS = (
     "born",
     "zur welt gekommen",
 )
+_AFTER_WORD_SET = frozenset(AFTER_WORDS)
 AFTER_WINDOW = 20
 _AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sentence or field
 # What the after-words hold beyond CONTEXT.
@@ -286,6 +287,12 @@ EVENT_WORDS = (
     "出生证明",
     "出生證明",
     "birthday party",
+    "birthday dinner",
+    "birthday lunch",
+    "birthday brunch",
+    "birthday celebration",
+    "birthday trip",
+    "booked for",
     "birthday sale",
     "birthday gift",
     "birthday present",
@@ -554,8 +561,11 @@ class DateOfBirthRecognizer(Recognizer):
         if birth != -1:
             return lo, birth, -1
         after = self.after_word_end(doc, end)
-        if (short or after == -1) and not doc.labelled_by_column(start, CONTEXT):
-            return None
+        right_after = after != -1 and doc.lower[end:after].strip() in _AFTER_WORD_SET
+        if (after == -1 or (short and not right_after)) and not doc.labelled_by_column(
+            start, CONTEXT
+        ):
+            return None  # (a two-digit year only right before its birth word: 14.03.87 geboren)
         return lo, birth, after
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:

@@ -43,6 +43,8 @@ CONTEXT = (
     "工资卡",
     "银联",
     "carte bancaire",
+    "carte",
+    "这张卡",
     "cb",
     "carte bleue",
     "carte de crédit",

@@ -36,6 +36,12 @@ LANGUAGE_REGIONS = {
     "ru": ("RU",),
 }
 DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "CN", "ES")
+# Labelled by a phone word, a number may be of any of these (Cell 357 184 4349 in an Italian
+# post without hints, WhatsApp (11) 97758-9565 from Brazil).
+LABELLED_REGIONS = (
+    *DEFAULT_REGIONS,
+    *("BR", "IT", "MX", "IN", "JP", "KR", "HK", "SG", "AU", "NL", "PL", "PT", "RU", "TR", "AR"),
+)
 MAXREPEAT = _sre_constants.MAXREPEAT
 sre_parse = _sre_parser.parse
 
@@ -43,10 +49,11 @@ sre_parse = _sre_parser.parse
 # (The leading look-ahead states what every match starts with, so the scan skips faster.)
 # Not glued to an e-mail's "@" (97194458@qq.com), but it may stand before one (17779058364
 # 2626260507@foxmail.com) or before a Chinese date (+86 139 4698 7907 2024年4月8日); no ". "
-# inside (a sentence ends there: "+33621019498. 5237,90 €").
+# inside (a sentence ends there: "+33621019498. 5237,90 €"), nor a run of dashes (fields of a
+# record: "430104 20020110 4330----131-7852-1283").
 _CANDIDATE = re.compile(
     r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
-    r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d(?:[\d \-()/]|\.(?! )){2,38}\d"
+    r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d(?:[\d ()/]|-(?!-)|\.(?! )){2,38}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@年月])(?![ .\-/]?\d(?!\d*@|\d{3}年))"
 )
 _NON_DIGIT = re.compile(r"\D")
@@ -88,9 +95,12 @@ _DATE_THEN_MORE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{
 # A date in brackets after a number (Rodada 3 (09/05/2025)).
 _DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.-])\d{1,2}\1(?:19|20)\d\d")
 # An hour after it (on 3/10/24 13:30), a negative number after it (737 116 -110), a range of
-# two five-digit numbers (06459–96997).
+# two five-digit numbers (06459–96997) or of years (Bach (1685–1750)), a round amount
+# (136 000 000).
 _TIME_OR_NEGATIVE_AFTER = re.compile(r":\d\d| -\d")
 _RANGE = re.compile(r"\d{5} ?- ?\d{5}")
+_YEARS = re.compile(r"(1[0-9]\d\d|20\d\d) ?- ?(1[0-9]\d\d|20\d\d)")
+_ROUND = re.compile(r"\d{1,3}([ .,])000(?:(?:\1)000)*")
 _NEGATIVE_INSIDE = re.compile(r" -\d")
 # The result of a sum (12345679 × 48 = 592 592 592), a container's serial (MSCU 057373 4), a
 # US employer number (EIN 81-8905027).
@@ -153,6 +163,13 @@ WEAK_SCORE = 0.45
 
 CONTEXT = (
     "tel",
+    "zap",
+    "info al",
+    "연락처",
+    "전화",
+    "휴대폰",
+    "핸드폰",
+    "搵我",
     "phone",
     "phonenumber",
     "mobile",
@@ -326,6 +343,11 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
         return True
     if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
         return True
+    if _ROUND.fullmatch(raw):
+        return True
+    years = _YEARS.fullmatch(raw)
+    if years and years.group(1) < years.group(2):
+        return True
     if not raw.startswith(("+", "00")) and (
         (len(raw) >= 11 and _SHORT_GROUPS.fullmatch(raw) and not _ONE_BY_ONE.fullmatch(raw))
         or (" " in raw and _SPACED_SEPARATORS.search(raw))
@@ -372,12 +394,15 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
 
 
 _BRACKETED_CODE = re.compile(r"\(\+?(\d{1,3})\)\s?")
+# China's code before a mobile number without a "+" (86-19763247045, 86 139 1234 5678).
+_CN_CODE_MOBILE = re.compile(r"86[- ]?(1[3-9]\d(?:[- ]?\d{4}){2})")
 
 
 def international_form(raw: str) -> str | None:
     """``raw`` written with a ``+``, if it is international: ``+...`` itself, ``00 44 ...``
-    as ``+44 ...``, and a country calling code in brackets, ``(+86)181...`` or ``(852) 5814
-    7065``, as ``+86 181...`` (a bracketed code without ``+`` may also be an area code)."""
+    as ``+44 ...``, a country calling code in brackets, ``(+86)181...`` or ``(852) 5814
+    7065``, as ``+86 181...`` (a bracketed code without ``+`` may also be an area code), and
+    China's code before a mobile number, ``86-19763247045``."""
     if raw.startswith("+"):
         return raw
     if raw.startswith("00"):
@@ -385,6 +410,9 @@ def international_form(raw: str) -> str | None:
     m = _BRACKETED_CODE.match(raw)
     if m and int(m.group(1)) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
         return f"+{m.group(1)} {raw[m.end() :]}"
+    m = _CN_CODE_MOBILE.fullmatch(raw)
+    if m:
+        return f"+86 {m.group(1)}"
     return None
 
 
@@ -482,6 +510,14 @@ class PhoneRecognizer(Recognizer):
         "会议 id",
         "ミーティングid",
         "ミーティング id",
+        # a game's friend code (Codice: 3678 0374 0743)
+        "friend code",
+        "codice",
+        "código de amigo",
+        "freundescode",
+        "code ami",
+        "好友代码",
+        "フレンドコード",
         # a measurement's key (total_bytes=15926763953)
         "bytes",
         "tokens",
@@ -509,10 +545,12 @@ class PhoneRecognizer(Recognizer):
         self, doc: Doc, start: int, end: int, digits: str, hinted: tuple[str, ...]
     ) -> tuple[str, ...]:
         """The default regions not hinted whose number patterns fit ``digits``, if a phone
-        word is near (without one, a number of a foreign plan is too weak a signal)."""
+        word is near (without one, a number of a foreign plan is too weak a signal), and more
+        regions if a phone word labels it (WhatsApp (11) 97758-9565)."""
         if self.score(doc, start, end, 0.0, 1.0) < 0.5:
             return ()
-        return tuple(r for r in DEFAULT_REGIONS if r not in hinted and plausible(digits, r))
+        regions = LABELLED_REGIONS if self.labelled(doc, start) else DEFAULT_REGIONS
+        return tuple(r for r in regions if r not in hinted and plausible(digits, r))
 
     def candidate_spans(self, doc: Doc) -> Iterator[tuple[int, int]]:
         """Where phone numbers may be: the matches of the candidate pattern, cut before a
