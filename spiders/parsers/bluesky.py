@@ -74,7 +74,7 @@ def xrpc_error(response: Response) -> tuple[str, str] | None:
     """``(error, message)`` of an XRPC error body, or None when the body is not one."""
     try:
         body = json.loads(response.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # (nesting too deep to parse is no error body either)
         return None
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         return body["error"], str(body.get("message") or "")

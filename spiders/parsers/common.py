@@ -71,16 +71,17 @@ def capture_of(response: Response, captured_at: datetime | None = None) -> Captu
 
 
 def load_json(response: Response) -> Any:
-    """The JSON document in ``response``'s body; invalid UTF-8 or syntax is a ``BadResponse``."""
+    """The JSON document in ``response``'s body (a leading byte-order mark is ignored, as RFC
+    8259 allows); invalid UTF-8, syntax or nesting too deep to parse is a ``BadResponse``."""
     try:
-        text = response.body.decode("utf-8")
+        text = response.body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadResponse(
             "invalid_utf8", f"invalid UTF-8 in JSON from {response.url}: {exc}"
         ) from exc
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadResponse("malformed_json", f"malformed JSON from {response.url}: {exc}") from exc
 
 
@@ -167,8 +168,10 @@ def parse_iso(value: str | None) -> datetime | None:
     anything else, a non-string included."""
     if not isinstance(value, str) or not value:
         return None
+    if value[-1:] in ("Z", "z"):  # (RFC 3339 allows a lower-case z)
+        value = value[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC)
@@ -176,17 +179,26 @@ def parse_iso(value: str | None) -> datetime | None:
         return None
 
 
+_FOUR_DIGIT_YEAR = re.compile(r"(?<![\d:+-])\d{4}(?=\s+\d{1,2}:\d)")  # the year before the time
+
+
 def parse_http_date(value: str | None) -> datetime | None:
-    """An RFC 7231 / RFC 822 date (``Tue, 14 Nov 2023 10:00:00 GMT``) as aware UTC."""
+    """An RFC 7231 / RFC 822 date (``Tue, 14 Nov 2023 10:00:00 GMT``) as aware UTC; None for
+    anything else, a date out of range (year 9999 west of UTC) or a four-digit year the
+    parser would read as another (``0001`` is not 2001) included."""
     if not value:
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    year = _FOUR_DIGIT_YEAR.search(value)
+    if year and abs(int(year.group()) - parsed.year) > 1:  # (±1: the shift to UTC)
+        return None
+    return parsed
 
 
 def parse_wayback_timestamp(value: str) -> datetime | None:

@@ -22,7 +22,14 @@ from pipelines.normalise import NormalisePipeline
 from pipelines.normalise import html_to_text as normalise_html_to_text
 from spiders.parsers import bluesky, mastodon, telegram
 from spiders.parsers import feed as feeds
-from spiders.parsers.common import BadResponse, html_to_text, tidy
+from spiders.parsers.common import (
+    BadResponse,
+    html_to_text,
+    load_json,
+    parse_http_date,
+    parse_iso,
+    tidy,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ACCOUNT = "http://127.0.0.1:8000/@alice"
@@ -538,3 +545,30 @@ def test_feed_language_that_is_no_language_tag_is_dropped():
     page = rss_response(body)
     [post] = feeds.parse_feed(page, FEED_PAGE_URL)
     assert post.language is None
+
+
+def test_json_nested_too_deep_or_with_a_byte_order_mark() -> None:
+    deep = TextResponse(url=ACCOUNT, body=b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(BadResponse) as caught:
+        load_json(deep)
+    assert caught.value.kind == "malformed_json"
+    assert bluesky.xrpc_error(deep) is None
+    with_bom = TextResponse(url=ACCOUNT, body=b"\xef\xbb\xbf" + json.dumps([{"id": "1"}]).encode())
+    assert load_json(with_bom) == [{"id": "1"}]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Tue, 14 Nov 2023 10:00:00 GMT", datetime(2023, 11, 14, 10, tzinfo=UTC)),
+        ("14 Nov 23 10:00 +0100", datetime(2023, 11, 14, 9, tzinfo=UTC)),  # two-digit year
+        ("Fri, 31 Dec 9999 23:00:00 -1000", None),  # out of range in UTC
+        ("Mon, 01 Jan 0001 00:00:00 +0000", None),  # not 2001
+    ],
+)
+def test_http_dates_out_of_range(value: str, expected: datetime | None) -> None:
+    assert parse_http_date(value) == expected
+
+
+def test_iso_timestamps_with_a_lower_case_z() -> None:
+    assert parse_iso("2024-01-01T10:00:00z") == datetime(2024, 1, 1, 10, tzinfo=UTC)
