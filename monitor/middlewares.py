@@ -3,7 +3,8 @@ and an optional host allow-list (tests use it to make sure nothing leaves 127.0.
 
 ``RetryAfterMiddleware`` replaces Scrapy's ``RetryMiddleware`` (which ignores
 ``Retry-After``). On 429 and 503 it waits for the server's ``Retry-After`` (seconds or an HTTP
-date; a default when absent), at most ``MONITOR_RETRY_AFTER_MAX`` seconds; other retryable
+date; on a 429 without it, until the rate-limit reset the response announces; a default when
+neither is there), at most ``MONITOR_RETRY_AFTER_MAX`` seconds; other retryable
 statuses and network errors wait an exponential backoff. Waiting never blocks the reactor: the
 host is marked busy until the retry time and every request to that host (the retry included)
 awaits that time in ``process_request``, so the whole host is paused, not the whole crawl. A
@@ -113,6 +114,12 @@ def parse_reset(value: str | None, now: float | None = None) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+_QUOTA_HEADERS = (
+    (b"X-RateLimit-Remaining", b"X-RateLimit-Reset"),
+    (b"RateLimit-Remaining", b"RateLimit-Reset"),
+)
+
+
 def _host(request: Request) -> str | None:
     parts = urlsplit(request.url)
     if parts.scheme not in ("http", "https"):
@@ -171,16 +178,23 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def _note_quota(self, host: str, response: Response) -> None:
         headers = response.headers
-        for remaining, reset in (
-            (b"X-RateLimit-Remaining", b"X-RateLimit-Reset"),
-            (b"RateLimit-Remaining", b"RateLimit-Reset"),
-        ):
+        for remaining, reset in _QUOTA_HEADERS:
             value = headers.get(remaining)
             if value is not None and value.strip() == b"0":
                 seconds = parse_reset((headers.get(reset) or b"").decode("latin-1"))
                 if seconds:
                     self._pause(host, seconds, "rate-limit quota exhausted")
                 return
+
+    @staticmethod
+    def _quota_reset(response: Response) -> float | None:
+        """Seconds until the quota resets, from a 429's rate-limit headers (Mastodon sends
+        ``X-RateLimit-Reset`` and no ``Retry-After``), or None."""
+        for _remaining, reset in _QUOTA_HEADERS:
+            seconds = parse_reset((response.headers.get(reset) or b"").decode("latin-1"))
+            if seconds is not None:
+                return seconds
+        return None
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         host = _host(request)
@@ -196,6 +210,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         if response.status in (429, 503):
             header = (response.headers.get(b"Retry-After") or b"").decode("latin-1")
             wait = parse_retry_after(header)
+            if wait is None and response.status == 429:
+                wait = self._quota_reset(response)
             self._pause(
                 host, self.default_wait if wait is None else wait, f"HTTP {response.status}"
             )

@@ -82,3 +82,35 @@ def test_replaces_scrapys_retry_middleware():
     )
     assert settings.getbool("ROBOTSTXT_OBEY")
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "{iso}"},  # Mastodon
+        {"RateLimit-Remaining": "0", "RateLimit-Reset": "{epoch}"},  # Bluesky
+    ],
+)
+def test_a_429_without_retry_after_waits_for_the_quota_reset(headers: dict[str, str]) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from scrapy import Request
+    from scrapy.http import Response
+
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider.from_crawler(crawler, name="test")
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    reset = time.time() + 250
+    values = {"iso": datetime.fromtimestamp(reset, UTC).isoformat(), "epoch": str(int(reset))}
+    request = Request("https://a.example/api/v1/accounts/1/statuses")
+    response = Response(
+        request.url,
+        status=429,
+        headers={k: v.format(**values) for k, v in headers.items()},
+        request=request,
+    )
+    retry = asyncio.run(middleware.process_response(request, response))
+    assert isinstance(retry, Request)
+    # (not the 60 s default)
+    assert 240 < middleware.busy_until["a.example"] - time.monotonic() <= 250
