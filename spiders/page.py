@@ -14,6 +14,25 @@ from scrapy.http import Response
 from spiders.base import MonitorSpider, home_only
 from spiders.feed import conditional_headers, remember_validators
 from spiders.parsers import feed as parser
+from spiders.parsers.common import BadResponse
+
+# Content types that are not a page's text (a PDF's bytes are no post text).
+_BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")
+
+
+def binary_type(response: Response) -> str | None:
+    """The content type of a response that holds no text (by its header, or by its first
+    bytes when the header says nothing useful), else None."""
+    header = response.headers.get(b"Content-Type") or b""
+    ctype = header.split(b";")[0].strip().lower().decode("latin-1")
+    if ctype.startswith(_BINARY_TYPES):
+        return ctype
+    if ctype in ("", "application/octet-stream") and (
+        response.body.startswith(_BINARY_MAGIC) or b"\x00" in response.body[:1024]
+    ):
+        return ctype or "unknown binary"
+    return None
 
 
 class PageSpider(MonitorSpider):
@@ -37,6 +56,11 @@ class PageSpider(MonitorSpider):
             return
         if response.status != 200:
             self.http_error(response)
+            return
+        binary = binary_type(response)
+        if binary is not None:
+            message = f"not a web page ({binary}) at {response.url}"
+            self.note_bad_response(BadResponse("not_a_page", message))
             return
         problems: list[str] = []
         post = parser.parse_page(response, self.account_url, self.account_url, problems)

@@ -572,3 +572,22 @@ def test_http_dates_out_of_range(value: str, expected: datetime | None) -> None:
 
 def test_iso_timestamps_with_a_lower_case_z() -> None:
     assert parse_iso("2024-01-01T10:00:00z") == datetime(2024, 1, 1, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf"),
+        ("", b"%PDF-1.4\n", "unknown binary"),  # no header: the first bytes tell
+        ("application/octet-stream", b"\x89PNG\r\n\x1a\n", "application/octet-stream"),
+        ("text/html; charset=utf-8", b"<p>Adresse: 12 rue de la Paix</p>", None),
+        ("", b"<html><body>plain page</body></html>", None),
+    ],
+)
+def test_binary_content_is_not_a_page(content_type: str, body: bytes, expected: str | None) -> None:
+    from scrapy.http import Response
+
+    from spiders.page import binary_type
+
+    headers = {"Content-Type": content_type} if content_type else {}
+    assert binary_type(Response(ACCOUNT, body=body, headers=headers)) == expected
