@@ -260,29 +260,33 @@ class Doc:
         if entry is not None and entry[0] is words:
             return entry[1]
         wset = _WORDS.register(words)
-        occ = self._word_occurrences()
-        sel = [o for o in occ if o[3] in wset] if occ else occ
-        index = ([o[0] for o in sel], [o[1] for o in sel], [o[2] for o in sel])
+        occ, present = self._word_occurrences()
+        if wset.isdisjoint(present):
+            index: tuple[list[int], list[int], list[int]] = ([], [], [])
+        else:
+            sel = [o for o in occ if o[3] in wset]
+            index = ([o[0] for o in sel], [o[1] for o in sel], [o[2] for o in sel])
         self.cache[id(words)] = (words, index)
         return index
 
-    def _word_occurrences(self) -> list[tuple[int, int, int, str]]:
-        """(end, start, flags, word) of every occurrence of every registered word, sorted."""
+    def _word_occurrences(self) -> tuple[list[tuple[int, int, int, str]], frozenset[str]]:
+        """(end, start, flags, word) of every occurrence of every registered word, sorted,
+        and the set of the words that occur."""
         version, automaton = _WORDS.state
-        occ = self.cache.get(_WORDS)
-        if occ is not None and occ[0] == version:
-            return occ[1]  # type: ignore[no-any-return]
-        if automaton is None:
-            return []
-        low = self.lower
+        found = self.cache.get(_WORDS)
+        if found is not None and found[0] == version:
+            return found[1]  # type: ignore[no-any-return]
         out: list[tuple[int, int, int, str]] = []
-        for last, (word, size, check_start, check_end) in automaton.iter(low):
-            end = last + 1
-            pos = end - size
-            out.append((end, pos, _glued(low, pos, end, check_start, check_end), word))
-        out.sort()
-        self.cache[_WORDS] = (version, out)
-        return out
+        if automaton is not None:
+            low = self.lower
+            for last, (word, size, check_start, check_end) in automaton.iter(low):
+                end = last + 1
+                pos = end - size
+                out.append((end, pos, _glued(low, pos, end, check_start, check_end), word))
+            out.sort()
+        result = (out, frozenset(o[3] for o in out))
+        self.cache[_WORDS] = (version, result)
+        return result
 
     def has_words(self, words: tuple[str, ...]) -> bool:
         """Whether any of ``words`` occurs in :attr:`lower` (as a substring, glued or not)."""
