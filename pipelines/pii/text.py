@@ -33,9 +33,10 @@ del _FOLD[0xFF5E]  # keep the full-width tilde (used as "to" in ranges)
 
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "ー。]")
 # The katakana long-vowel mark is a dash only next to a digit (０９０ー１２３４ー５６７８);
-# inside a word (マイナンバー) it stays. The ideographic full stop is a dot only between digits
-# (after "luofang@example.org。" a sentence ends; the address does not go on).
-_CHOON_DASH = re.compile(r"(?<=\d)ー|ー(?=\d)")
+# inside a word (マイナンバー, also right before a number: マイナンバー383...) it stays. The
+# ideographic full stop is a dot only between digits (after "luofang@example.org。" a
+# sentence ends; the address does not go on).
+_CHOON_DASH = re.compile(r"(?<=\d)ー|(?<![\u3040-\u30ff])ー(?=\d)")  # (マイナンバー383...)
 _IDEOGRAPHIC_DOT = re.compile(r"(?<=\d)。(?=\d)")
 
 
@@ -342,7 +343,8 @@ class Doc:
         the field before. A field ends at a line break, ``|``, ``;`` or `` / ``, but only
         if the candidate's own field has a label (more than a label tail such as ``No:``
         before it); a label on the line above (``Tel:\n0612345678``) still counts, except
-        in a table, whose cells are labelled by their column header."""
+        in a table: there a cell is labelled by its column header or by the cell before it
+        (``| SS# | 646 90 8195 |``), not by the header row above."""
         breaks = self.field_breaks
         if not breaks:
             return size
@@ -352,8 +354,11 @@ class Doc:
         cut = breaks[i]
         if cut <= start - size:
             return size
-        if LABEL_TAIL.fullmatch(self.lower, cut, start) and self.column_header(start) is None:
-            return size  # no label of its own: "Tel:\n0612...", "Passport\nNo: G1234..."
+        if LABEL_TAIL.fullmatch(self.lower, cut, start):
+            if self.column_header(start) is None:
+                return size  # no label of its own: "Tel:\n0612...", "Passport\nNo: G1234..."
+            if i > 0 and breaks[i - 1] > start - size:
+                return start - breaks[i - 1]  # a table: the cell before is the label
         return start - cut
 
     @lazy

@@ -240,6 +240,10 @@ NOT_PHONE = [
     ("Lotto 6aus49: 9 12 36 46 48 49. Kumulacja 136\u202f000\u202f000.", "pl"),  # round amount
     ("Cerco amici su Pokémon GO! Codice: 3678 0374 0743 (NA).", "it"),  # a friend code
     ("转发 13812345678", "zh"),  # a count's label
+    ("le formulaire refuse mon NN 95.05.07-714.37", None),  # ID layouts, valid or not
+    ("o site não aceita o nº do CPF 739.528.027-02, por quê?", "pt"),
+    ("bank app says IBAN BG33 FINV 0976 8531 9847 39 is invalid", None),  # an IBAN's tail
+    ("받는분 연락처 없음 운송장번호 0494-4175-7754.", None),  # a waybill
 ]
 
 

@@ -23,6 +23,11 @@ DOB = [
     ("born October 24, 1954 in Ohio", "en", [("date_of_birth", "October 24, 1954")]),
     ("DOB: 10/24/1954", "en", [("date_of_birth", "10/24/1954")]),
     ("Unser Sohn ist am 14.03.87 geboren, 52 cm", None, [("date_of_birth", "14.03.87")]),
+    ("生年月日：平成10年4月8日", "ja", [("date_of_birth", "平成10年4月8日")]),  # an era year
+    ("Data urodzenia  18 października 1962", "pl", [("date_of_birth", "18 października 1962")]),
+    ("Kamar Durdu|Doğum T.: 27 Ekim 1983", "tr", [("date_of_birth", "27 Ekim 1983")]),
+    ("[01:28] たけし: födelsedatum 1961-02-20", "sv", [("date_of_birth", "1961-02-20")]),
+    ("tel 22 25 31 65\nfödd den 29 oktober 1995", None, [("date_of_birth", "29 oktober 1995")]),
     ("Mom's 60th birthday dinner booked for August 1, 2019", "en", []),
     ("date of birth 24 October 1954", "en", [("date_of_birth", "24 October 1954")]),
     ("née le 24 octobre 1954 à Lyon", "fr", [("date_of_birth", "24 octobre 1954")]),

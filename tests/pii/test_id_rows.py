@@ -19,7 +19,10 @@ EXTRA = {
     "kr_rrn": ["900101-1000006", "9001011000006"],
     "cl_rut": ["12.531.909-2", "12531909-2"],
     "hr_oib": ["12345678903"],
-    "pt_nif": ["123456789"],
+    "pt_nif": ["123456789", "501 964 843"],
+    "it_codice_fiscale": ["RCCMNL 83S18 D969H", "rccmnl83s18d969h"],  # spaced, lower case
+    "es_dni": ["54.362.315-K"],
+    "nl_bsn": ["111 222 333"],
 }
 NO_CHECK_DIGIT = {"ar_dni", "in_pan"}
 _DOC_EXAMPLE = re.compile(r">>> (?:validate|is_valid|compact|format)\('([^']+)'\)")

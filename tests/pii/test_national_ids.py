@@ -94,6 +94,25 @@ OTHER_IDS = [
     ("護照 E12345678", [("cn_passport", "E12345678")]),
     ("护照号码 E12345678", [("cn_passport", "E12345678")]),
     ("passport number 123456789", [("passport", "123456789")]),
+    ("passnummer 52631182 lol", [("passport", "52631182")]),  # Swedish: 8 digits
+    ("Mail x\n• Pasaport | Z14974264 \n< Back", [("passport", "Z14974264")]),
+    # a group of a longer number is no passport number (护照号码 labels the next one)
+    (
+        "李凤兰，341824 19580911 6005，护照号码E26021705",
+        [("cn_ric", "341824 19580911 6005"), ("cn_passport", "E26021705")],
+    ),
+    ("マイナンバー383944234825, 生年月日", [("jp_my_number", "383944234825")]),
+    ("İFŞA: Hasbek Yıldırım, TC 17623194610, tel", [("tr_tckimlik", "17623194610")]),
+    ("il mio cod. fiscale è SDJDSZ 85E07 D612U", [("it_codice_fiscale", "SDJDSZ 85E07 D612U")]),
+    ("3/3 codice fiscale nchkgc75b24b157s.", [("it_codice_fiscale", "nchkgc75b24b157s")]),
+    ("Naam Tycho Kuijpers, BSN 296 261 956. 5 €", [("nl_bsn", "296 261 956")]),
+    ("NIF 261 575 694. Alguém sabe", [("pt_nif", "261 575 694")]),
+    ("hans personnumret är 050627-1212", [("se_personnummer", "050627-1212")]),
+    ("with my Austrian SV number 4591 130189 on it", [("at_vnr", "4591 130189")]),
+    (
+        "| field | value |\n|---|---|\n| NAME | Sean Hurst |\n| TFN | 183 188 180 |",
+        [("au_tfn", "183 188 180")],
+    ),
     ("E12345678", []),  # passports need context
     ("Reisepass-Nr. JKN32WX9P", [("de_passport", "JKN32WX9P")]),  # few digits in the post
     ("Pasaporte: AFC743404", [("passport", "AFC743404")]),

@@ -50,11 +50,18 @@ MONTHS = {
     # Polish (genitive, as in dates)
     "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
     "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    # Swedish, Norwegian, Danish (the others as in Dutch, German or English)
+    "maj": 5, "augusti": 8,
+    # Turkish
+    "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7,
+    "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,
 }  # fmt: skip
+# Japanese eras: the Gregorian year before each era's first (平成10年 is 1998).
+ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
 _HAN_NUMBERS = "〇零一二三四五六七八九十"
-_M = r"[^\W\d_]{3,10}"  # a word, checked against MONTHS afterwards
+_M = r"[^\W\d_]{3,12}"  # a word, checked against MONTHS afterwards (października)
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
 # Every form but "Month DD, YYYY" starts with a digit after no letter or digit: those share
@@ -76,7 +83,10 @@ PATTERN = re.compile(_DATES, re.IGNORECASE)
 # With dates in Chinese numerals (一九五四年十月二十四日), for texts that hold Han characters.
 PATTERN_HAN = re.compile(
     rf"{_DATES}|(?P<hy>[{_HAN_DIGITS}]{{4}}) ?年 ?(?P<hm>[{_HAN_NUMBERS}]{{1,3}}) ?月 ?"
-    rf"(?P<hd>[{_HAN_NUMBERS}]{{1,3}}) ?[日号]",
+    rf"(?P<hd>[{_HAN_NUMBERS}]{{1,3}}) ?[日号]"
+    # a Japanese era year: 平成10年4月8日, 昭和元年
+    rf"|(?P<era>{'|'.join(ERAS)}) ?(?P<ey>\d{{1,2}}|元) ?年 ?(?P<em>\d{{1,2}}) ?月 ?"
+    rf"(?P<ed>\d{{1,2}}) ?日",
     re.IGNORECASE,
 )
 # A two-digit year ("DOB: 10/24/54") is taken only this close after the birth word.
@@ -136,6 +146,18 @@ CONTEXT = (
     "생년월일",
     "출생",
     "생일",
+    # Turkish, Swedish, Norwegian, Danish, Finnish, Italian
+    "doğum",
+    "doğumlu",
+    "född",
+    "föddes",
+    "födelsedatum",
+    "födelsedag",
+    "født",
+    "fødd",
+    "fødselsdato",
+    "syntymäaika",
+    "nascita",
 )
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
@@ -513,6 +535,9 @@ class DateOfBirthRecognizer(Recognizer):
             year = "".join(str(_HAN_VALUE[c]) for c in g["hy"])
             month, day = han_number(g["hm"]), han_number(g["hd"])
             return make_date(int(year), month, day) if month and day else None
+        if g.get("era"):
+            year = ERAS[g["era"]] + (1 if g["ey"] == "元" else int(g["ey"]))
+            return make_date(year, int(g["em"]), int(g["ed"]))
         return None
 
     def applies(self, doc: Doc) -> bool:

@@ -14,14 +14,14 @@ from pipelines.pii.recognizers.base import Recognizer
 from pipelines.pii.text import Doc
 
 PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
+    r"(?<![0-9A-Za-z])(?<!\d[ -])(?:"  # (not a group of a longer number: 341824 19580911 6005)
     r"(?P<cn>[EeGg][A-Za-z]?\d{7,8})"  # China: E12345678, EA1234567, G12345678
     r"|(?P<fr>\d{2}[A-Z]{2}\d{5})"  # France: 12AB34567
     r"|(?P<de>[CFGHJK][0-9CFGHJKLMNPRTVWXYZ]{8})"  # Germany
-    r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{9})"  # US, UK (9 digits), Spain (AAA123456), others
+    r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{8,9})"  # US, UK (9 digits), Spain (AAA123456), Sweden (8)
     r"|(?P<nl>[A-NP-Z]{2}[A-NP-Z0-9]{6}\d)"  # Netherlands: XX6FPLVH6
     r"|(?P<kr>[MSRGD]\d{3}[A-Z]\d{4})"  # Korea since 2021: M123A4567
-    r")(?![0-9A-Za-z])(?!\([0-9A-Z]\))"  # not a Hong Kong ID: A123456(7)
+    r")(?![0-9A-Za-z])(?![ -]\d)(?!\([0-9A-Z]\))"  # not a Hong Kong ID: A123456(7)
 )
 # The national part of an international phone number (+34 803605216).
 _DIALLING_CODE_BEFORE = re.compile(r"\+\d{1,3}[ -]?$")
@@ -54,6 +54,8 @@ CONTEXT = (
     "paspoort",
     "paszport",
     "passaporte",
+    "pasaport",
+    "passi",
     "🛂",
 )
 _OTHER_NUMBER = re.compile(r"\d{5}")  # not "Passport # 1:", "(issued 2019)"

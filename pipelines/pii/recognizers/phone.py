@@ -99,6 +99,10 @@ _DATE_IN_BRACKETS = re.compile(r"\(\d{1,2}([/.-])\d{1,2}\1(?:19|20)\d\d")
 # (136 000 000).
 _TIME_OR_NEGATIVE_AFTER = re.compile(r":\d\d| -\d")
 _RANGE = re.compile(r"\d{5} ?- ?\d{5}")
+# The layouts of national IDs (a Belgian NN 95.05.07-714.37, a Brazilian CPF 739.528.027-02):
+# a number written so is never a phone number, valid or not.
+_ID_LAYOUT = re.compile(r"\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}")
+_IBAN_BEFORE = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4})+ $")
 _YEARS = re.compile(r"(1[0-9]\d\d|20\d\d) ?- ?(1[0-9]\d\d|20\d\d)")
 _ROUND = re.compile(r"\d{1,3}([ .,])000(?:(?:\1)000)*")
 _NEGATIVE_INSIDE = re.compile(r" -\d")
@@ -244,6 +248,27 @@ CONTEXT = (
     "📱",
     "📞",
     "☎",
+    # Polish, Turkish, Dutch, Portuguese, Italian, Swedish, Japanese
+    "komórka",
+    "komórkowy",
+    "numer telefonu",
+    "gsm",
+    "cep:",
+    "cep tel",
+    "cep no",
+    "numarası",
+    "telefoonnummer",
+    "mobiel",
+    "bel me",
+    "telemóvel",
+    "telemovel",
+    "cellulare",
+    "chiamatelo",
+    "chiamami",
+    "ring",
+    "mobilnummer",
+    "携帯",
+    "電話番号",
 )
 
 
@@ -343,8 +368,10 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
         return True
     if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
         return True
-    if _ROUND.fullmatch(raw):
+    if _ROUND.fullmatch(raw) or _ID_LAYOUT.fullmatch(raw):
         return True
+    if _IBAN_BEFORE.search(text, max(0, start - 40), start):
+        return True  # the tail of an IBAN (BG33 FINV 0976 8531 9847 39)
     years = _YEARS.fullmatch(raw)
     if years and years.group(1) < years.group(2):
         return True
