@@ -2,9 +2,14 @@
 
 crawl_state: ``{"account_id": "<id>", "since_id": "<newest status id seen>"}``.
 
-Only status ids of 1 to 20 digits (Mastodon's are 64-bit integers) become ``since_id``; paging
+Only cursor ids (``parser.is_cursor_id``: Mastodon's 64-bit integers of 1 to 20 digits, or
+the string ids of other servers, such as GoToSocial's ULIDs) become ``since_id``; paging
 follows ``Link`` URLs on the account's host only, and stops when a page URL repeats, when
 ``max_id`` does not go down (or ``min_id`` up), or when a page brings no new post.
+
+A later crawl also reads the newest page once (what a first request returns) and yields the
+posts on it that were seen before and show an edit, so that edits of recent posts come in as
+new versions.
 """
 
 from __future__ import annotations
@@ -85,8 +90,9 @@ class MastodonSpider(MonitorSpider):
             return
         statuses = f"{self.base}/api/v1/accounts/{quote(account['id'], safe='')}/statuses"
         if self.since_id:
-            url = f"{statuses}?limit={PAGE_LIMIT}&min_id={self.since_id}"
+            url = f"{statuses}?limit={PAGE_LIMIT}&min_id={quote(self.since_id, safe='')}"
             yield self.request(url, self.parse_newer)
+            yield self.request(f"{statuses}?limit={PAGE_LIMIT}", self.parse_recent)
         else:
             url = f"{statuses}?limit={min(PAGE_LIMIT, self.backfill)}"
             yield self.request(url, self.parse_older)
@@ -186,6 +192,27 @@ class MastodonSpider(MonitorSpider):
         if previous:
             yield self.request(previous, self.parse_newer)
 
+    @home_only
+    def parse_recent(self, response: Response) -> Iterator[Any]:
+        """Later crawls: the newest page once more, for edits of posts already seen. Those
+        showing an edit (``parser.was_edited``) are yielded again: the storage keeps a new
+        version when the text changed and only touches the post otherwise. Posts newer
+        than ``since_id`` are left to ``parse_newer``, which moves the resume point; a 401
+        or 403 is left to it too (it falls back to RSS)."""
+        if response.status in (401, 403):
+            return
+        posts = self._page(response)
+        if posts is None:
+            return
+        edited = [
+            p
+            for p in posts
+            if _id_key(parser.status_id_of(p.post_id)) <= _id_key(self.since_id)
+            and parser.was_edited(p)
+        ]
+        self.crawler.stats.inc_value("monitor/mastodon/edited_rechecked", len(edited))
+        yield from self.counted(edited)
+
     # -- RSS fallback --------------------------------------------------------------------------
 
     def rss_request(self) -> Any:
@@ -201,11 +228,13 @@ class MastodonSpider(MonitorSpider):
         if response.status != 200:
             self.http_error(response)
             return
+        problems: list[str] = []
         try:
-            posts = parser.parse_rss(response, self.account_url)
+            posts = parser.parse_rss(response, self.account_url, problems=problems)
         except BadResponse as problem:
             self.note_bad_response(problem)
             return
+        self.note_problems(problems, response)
         if self.since_id:
             posts = [
                 p for p in posts if _id_key(parser.status_id_of(p.post_id)) > _id_key(self.since_id)

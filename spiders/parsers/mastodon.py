@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from scrapy.http import Response
 
 from monitor.items import Capture, Post
@@ -33,6 +33,7 @@ __all__ = [
     "is_status_id",
     "link_url",
     "parse_account",
+    "parse_links",
     "parse_rss",
     "parse_status_page",
     "parse_statuses",
@@ -40,17 +41,21 @@ __all__ = [
     "status_id_key",
     "status_id_of",
     "status_to_post",
+    "was_edited",
 ]
 
 PLATFORM = "mastodon"
-LINK_PART = re.compile(r'<([^>]*)>\s*;\s*rel="?([^";,]+)"?')
 STATUS_PATH = re.compile(r"^/@([A-Za-z0-9_]+)(?:@[^/]+)?/([0-9]+)/?$")
 # Ids kept as posts: Mastodon's snowflakes, and the flake ids / ULIDs of other servers that
 # speak its API. Anything else (a path, 2,000 digits, spaces) makes the status unusable.
 STATUS_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# Ids that may be a resume point (``since_id``): a 64-bit integer has at most 20 digits.
-CURSOR_ID = re.compile(r"^[0-9]{1,20}$")
+# Ids that may be a resume point (``since_id``): a 64-bit integer (Mastodon's snowflakes) has
+# at most 20 digits; a string id that is not all digits (a GoToSocial ULID, a Pleroma flake
+# id) is a sortable string. An all-digit id of more than 20 digits is neither.
+NUMERIC_CURSOR_ID = re.compile(r"^[0-9]{1,20}$")
 CURSOR_WIDTH = 20
+# RFC 8288 ``Link`` field pieces: a link-param name or unquoted value is a token.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 logger = logging.getLogger(__name__)
@@ -73,16 +78,25 @@ def is_status_id(value: Any) -> bool:
 
 
 def is_cursor_id(value: Any) -> bool:
-    """True for an id that may be a resume point: 1 to 20 ASCII digits."""
-    return isinstance(value, str) and CURSOR_ID.match(value) is not None
+    """True for an id that may be a resume point: 1 to 20 ASCII digits (a 64-bit integer),
+    or a status id (``is_status_id``) that is not all digits (a ULID, a flake id)."""
+    if not is_status_id(value):
+        return False
+    return NUMERIC_CURSOR_ID.match(value) is not None or not value.isdigit()
 
 
-def status_id_key(status_id: str | None) -> tuple[int, str]:
-    """Sort key of a Mastodon id: numeric order for cursor ids (``is_cursor_id``); every
-    other id sorts below all of them and equal to each other, so it never wins a cursor."""
-    if not is_cursor_id(status_id):
-        return (0, "")
-    return (1, status_id.rjust(CURSOR_WIDTH, "0"))
+def status_id_key(status_id: str | None) -> tuple[int, int, str]:
+    """Sort key of a Mastodon id (the API documents ids as strings, not always numbers).
+
+    Numeric ids (1 to 20 digits) sort by their value, above every other id; string cursor
+    ids (``is_cursor_id``: ULIDs, flake ids, fixed-length and sortable) sort by length, then
+    as strings; every other id sorts lowest, all equal, so it never wins a cursor.
+    """
+    if not isinstance(status_id, str) or not is_cursor_id(status_id):
+        return (0, 0, "")
+    if NUMERIC_CURSOR_ID.match(status_id):
+        return (2, 0, status_id.rjust(CURSOR_WIDTH, "0"))
+    return (1, len(status_id), status_id)
 
 
 def _http_url(base: str, url: str) -> str | None:
@@ -110,14 +124,96 @@ def _origin(url: str) -> tuple[str, int] | None:
     return parts.hostname, port
 
 
+def _quoted_string(field: str, start: int) -> tuple[str, int]:
+    """The RFC 9110 quoted-string opening at ``field[start]`` (a ``"``), unescaped, and the
+    index after it (an unclosed one runs to the end of the field)."""
+    chars: list[str] = []
+    index = start + 1
+    while index < len(field):
+        char = field[index]
+        if char == "\\" and index + 1 < len(field):
+            chars.append(field[index + 1])
+            index += 2
+            continue
+        if char == '"':
+            return "".join(chars), index + 1
+        chars.append(char)
+        index += 1
+    return "".join(chars), index
+
+
+def _skip_to(field: str, index: int, stops: str) -> int:
+    """The index of the first of ``stops`` at or after ``index`` outside a quoted string."""
+    while index < len(field) and field[index] not in stops:
+        if field[index] == '"':
+            index = _quoted_string(field, index)[1]
+        else:
+            index += 1
+    return index
+
+
+def parse_links(field: str) -> list[tuple[str, dict[str, str]]]:
+    """The link-values of an RFC 8288 ``Link`` field: ``(URI-Reference, params)`` pairs.
+
+    Parameter names are lower-cased and only the first occurrence of each is kept (RFC 8288
+    section 3.3); a value may be a token or a quoted string (commas and semicolons inside it
+    are text). A malformed link-value is skipped up to the next comma.
+    """
+    links: list[tuple[str, dict[str, str]]] = []
+    index = 0
+    while index < len(field):
+        while index < len(field) and field[index] in " \t,":
+            index += 1
+        if index >= len(field):
+            break
+        if field[index] != "<":
+            index = _skip_to(field, index + 1, ",")
+            continue
+        close = field.find(">", index)
+        if close < 0:  # (no later link-value can be complete either)
+            break
+        target = field[index + 1 : close].strip()
+        params: dict[str, str] = {}
+        index = close + 1
+        while True:
+            while index < len(field) and field[index] in " \t":
+                index += 1
+            if index >= len(field) or field[index] != ";":
+                break
+            index += 1
+            while index < len(field) and field[index] in " \t":
+                index += 1
+            name = _TOKEN.match(field, index)
+            if name is None:
+                index = _skip_to(field, index, ";,")
+                continue
+            index = name.end()
+            while index < len(field) and field[index] in " \t":
+                index += 1
+            value = ""
+            if index < len(field) and field[index] == "=":
+                index += 1
+                while index < len(field) and field[index] in " \t":
+                    index += 1
+                if index < len(field) and field[index] == '"':
+                    value, index = _quoted_string(field, index)
+                elif token := _TOKEN.match(field, index):
+                    value, index = token.group(), token.end()
+            params.setdefault(name.group().lower(), value)
+        links.append((target, params))
+        index = _skip_to(field, index, ",")
+    return links
+
+
 def link_url(response: Response, rel: str) -> str | None:
-    """The URL of ``rel`` (``next`` or ``prev``) in the ``Link`` header, if any, and only
-    when it is http(s) on the response's own host and port (else None, with a warning)."""
-    header = response.headers.get(b"Link")
-    if not header:
-        return None
-    for url, found in LINK_PART.findall(header.decode("latin-1")):
-        if found.strip() != rel:
+    """The URL of the first link whose relation types (``rel``, case-insensitive, possibly
+    several separated by spaces) include ``rel`` (``next`` or ``prev``), read from every
+    ``Link`` header line; only when it is http(s) on the response's own host and port (else
+    None, with a warning)."""
+    lines = response.headers.getlist(b"Link")
+    links = [link for line in lines for link in parse_links(line.decode("latin-1"))]
+    for url, params in links:
+        if rel.lower() not in params.get("rel", "").lower().split():
             continue
         joined = _http_url(response.url, url)
         if joined is None or _origin(joined) != _origin(response.url):
@@ -149,6 +245,23 @@ def _plain(status: dict[str, Any]) -> str:
     return html_to_text(str_or_empty(status.get("content")))
 
 
+def _poll_options(status: dict[str, Any]) -> list[str]:
+    """The non-blank string titles of the options of a status's poll."""
+    poll = status.get("poll")
+    options = poll.get("options") if isinstance(poll, dict) else None
+    if not isinstance(options, list):
+        return []
+    titles = (str_or_empty(o.get("title")) if isinstance(o, dict) else "" for o in options)
+    return [title for title in titles if title.strip()]
+
+
+def _body(status: dict[str, Any]) -> str:
+    """What a reader sees as the status's own text: its body, then its poll options, one
+    per line."""
+    parts = [_plain(status), *_poll_options(status)]
+    return "\n".join(part for part in parts if part)
+
+
 def _alt_texts(status: dict[str, Any]) -> list[str]:
     """The non-blank string ``description``s of a status's media attachments."""
     media_list = status.get("media_attachments")
@@ -162,10 +275,26 @@ def _alt_texts(status: dict[str, Any]) -> list[str]:
     return texts
 
 
-def _quoted(status: dict[str, Any]) -> str:
-    """Content warning and body of a boosted or quoted status, one per line."""
-    parts = [str_or_empty(status.get("spoiler_text")), _plain(status)]
-    return "\n".join(part for part in parts if part)
+def _quoted_status(status: dict[str, Any]) -> dict[str, Any] | None:
+    """The status a status quotes (Mastodon 4.4+: ``quote`` is a Quote entity whose
+    ``quoted_status`` is the Status, or null while not accepted), if shown in full."""
+    quote = status.get("quote")
+    quoted = quote.get("quoted_status") if isinstance(quote, dict) else None
+    return quoted if isinstance(quoted, dict) else None
+
+
+def _quoted(status: dict[str, Any], *, depth: int = 2) -> tuple[str, list[str]]:
+    """Text (content warning and body, one per line) and alt texts of a boosted or quoted
+    status, with the status it quotes in turn (a boost of a quote post shows both), down
+    to ``depth`` statuses."""
+    parts = [str_or_empty(status.get("spoiler_text")), _body(status)]
+    alt_texts = _alt_texts(status)
+    inner = _quoted_status(status)
+    if inner is not None and depth > 1:
+        inner_text, inner_alts = _quoted(inner, depth=depth - 1)
+        parts.append(inner_text)
+        alt_texts += inner_alts
+    return "\n".join(part for part in parts if part), alt_texts
 
 
 def _status_url(status: dict[str, Any], reblog: dict[str, Any] | None, base: str) -> str | None:
@@ -188,7 +317,8 @@ def status_to_post(
     captured_at: datetime | None = None,
     base_url: str | None = None,
 ) -> Post:
-    """One Status entity as a ``Post``: body, content warning, alt texts, boosted/quoted text.
+    """One Status entity as a ``Post``: body and poll options, content warning, alt texts,
+    boosted or quoted text (with the status a boosted quote post quotes).
 
     A status that is not an object or has no usable id (``is_status_id``) is a
     ``BadResponse``; any other field of the wrong type counts as missing. A relative ``url``
@@ -199,16 +329,12 @@ def status_to_post(
     if not is_status_id(status.get("id")):
         raise BadResponse("unexpected_shape", "a Mastodon status without a usable id")
     reblog = status.get("reblog") if isinstance(status.get("reblog"), dict) else None
-    quote = status.get("quote") if isinstance(status.get("quote"), dict) else None
-    quoted_status = quote.get("quoted_status") if quote else None
+    shown = reblog or _quoted_status(status)
     alt_texts = _alt_texts(status)
     quoted_text = ""
-    if reblog:
-        quoted_text = _quoted(reblog)
-        alt_texts += _alt_texts(reblog)
-    elif isinstance(quoted_status, dict):
-        quoted_text = _quoted(quoted_status)
-        alt_texts += _alt_texts(quoted_status)
+    if shown is not None:
+        quoted_text, shown_alts = _quoted(shown)
+        alt_texts += shown_alts
     language = language_tag(status.get("language")) or language_tag((reblog or {}).get("language"))
     url = _status_url(status, reblog, base_url or account_url) or account_url
     captured = captured_at or (capture.captured_at if capture else now_utc())
@@ -219,7 +345,7 @@ def status_to_post(
         url=url,
         posted_at=parse_iso(status.get("created_at")),
         captured_at=captured,
-        text=_plain(status),
+        text=_body(status),
         raw=json.dumps(status, ensure_ascii=False, sort_keys=True),
         source=source,
         language=language,
@@ -228,6 +354,20 @@ def status_to_post(
         quoted_text=quoted_text,
         capture=capture,
     )
+
+
+def was_edited(post: Post) -> bool:
+    """True when a post read from the API shows an edit: a non-empty ``edited_at`` on its
+    status, on the status it boosts, or on the status it quotes."""
+    try:
+        status = json.loads(post.raw)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(status, dict):
+        return False
+    reblog = status.get("reblog") if isinstance(status.get("reblog"), dict) else None
+    shown = [status, reblog, _quoted_status(status), _quoted_status(reblog or {})]
+    return any(s is not None and str_or_none(s.get("edited_at")) for s in shown)
 
 
 def parse_statuses(
@@ -267,12 +407,52 @@ def _split_content_warning(html: str) -> tuple[str, str]:
     return "", html
 
 
-def parse_rss(response: Response, account_url: str) -> list[Post]:
+def _rss_post(item: Tag, account_url: str, capture: Capture) -> Post | None:
+    """One ``<item>`` of an account feed as a ``Post``; None when its link is no status."""
+    link_tag = item.find("link", recursive=False) or item.find("guid", recursive=False)
+    link = link_tag.get_text().strip() if link_tag is not None else ""
+    match = STATUS_PATH.match(urlsplit(link).path)
+    if not match:
+        return None
+    description = next(
+        (d for d in item.find_all("description", recursive=False) if not d.prefix), None
+    )
+    html = description.get_text() if description is not None else ""
+    warning, body = _split_content_warning(html)
+    alt_texts = [
+        d.get_text().strip()
+        for media in item.find_all("content", recursive=False)
+        if media.prefix == "media"
+        for d in media.find_all("description")
+        if d.get_text().strip()
+    ]
+    pub_date = item.find("pubDate", recursive=False)
+    return Post(
+        platform=PLATFORM,
+        account_url=account_url,
+        post_id=post_id_of(account_url, match.group(2)),
+        url=link,
+        posted_at=parse_http_date(pub_date.get_text().strip() if pub_date else None),
+        captured_at=capture.captured_at,
+        text=html_to_text(body),
+        raw=str(item),
+        source="rss",
+        content_warning=warning,
+        alt_texts=alt_texts,
+        capture=capture,
+    )
+
+
+def parse_rss(
+    response: Response, account_url: str, *, problems: list[str] | None = None
+) -> list[Post]:
     """The posts of a Mastodon account feed (``/@user.rss``): no boosts, alt texts kept.
 
     Mastodon writes each status as an ``<item>`` with ``<link>``, ``<pubDate>``, the HTML body
     in ``<description>`` (a content warning first, as ``<p>CW</p><hr />``) and one
-    ``<media:content>`` per attachment whose ``<media:description>`` is the alt text.
+    ``<media:content>`` per attachment whose ``<media:description>`` is the alt text. An item
+    that cannot be read is skipped, logged and noted in ``problems`` (``malformed_item``);
+    the others are kept.
     """
     text, _clean = decode_text(response)
     soup = BeautifulSoup(text, "xml")
@@ -280,41 +460,16 @@ def parse_rss(response: Response, account_url: str) -> list[Post]:
         raise BadResponse("malformed_feed", f"not an RSS document: {response.url}")
     capture = capture_of(response)
     posts = []
-    for item in soup.find_all("item"):
-        link_tag = item.find("link", recursive=False) or item.find("guid", recursive=False)
-        link = link_tag.get_text().strip() if link_tag is not None else ""
-        match = STATUS_PATH.match(urlsplit(link).path)
-        if not match:
+    for index, item in enumerate(soup.find_all("item")):
+        try:
+            post = _rss_post(item, account_url, capture)
+        except (ValueError, TypeError, OverflowError) as problem:
+            logger.warning("Skipped item %d of %s: %s", index, response.url, problem)
+            if problems is not None:
+                problems.append("malformed_item")
             continue
-        description = next(
-            (d for d in item.find_all("description", recursive=False) if not d.prefix), None
-        )
-        html = description.get_text() if description is not None else ""
-        warning, body = _split_content_warning(html)
-        alt_texts = [
-            d.get_text().strip()
-            for media in item.find_all("content", recursive=False)
-            if media.prefix == "media"
-            for d in media.find_all("description")
-            if d.get_text().strip()
-        ]
-        pub_date = item.find("pubDate", recursive=False)
-        posts.append(
-            Post(
-                platform=PLATFORM,
-                account_url=account_url,
-                post_id=post_id_of(account_url, match.group(2)),
-                url=link,
-                posted_at=parse_http_date(pub_date.get_text().strip() if pub_date else None),
-                captured_at=capture.captured_at,
-                text=html_to_text(body),
-                raw=str(item),
-                source="rss",
-                content_warning=warning,
-                alt_texts=alt_texts,
-                capture=capture,
-            )
-        )
+        if post is not None:
+            posts.append(post)
     return posts
 
 
