@@ -182,7 +182,17 @@ class MonitorSpider(scrapy.Spider):
         except (TypeError, ValueError) as exc:
             raise ValueError(f"backfill must be a whole number: {spider._backfill_arg!r}") from exc
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_callback_error, signal=signals.spider_error)
         return spider
+
+    def _on_callback_error(self, failure: Failure, response: Response, spider: Any) -> None:
+        """A callback raised: the crawl failed on that page, and the account's state says so
+        (an unexpected exception must not leave the account ``ok`` with no error)."""
+        if spider is not self:
+            return
+        self.crawler.stats.inc_value("monitor/callback_errors")
+        message = f"{failure.type.__name__} while parsing {response.url}: {failure.value}"
+        self.set_error(message[:500])
 
     @property
     def first_crawl(self) -> bool:

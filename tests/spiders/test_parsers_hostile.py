@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from scrapy.http import HtmlResponse, Request, TextResponse
+from twisted.python.failure import Failure
 
 from monitor.items import Post
 from pipelines.normalise import NormalisePipeline
@@ -591,3 +592,28 @@ def test_binary_content_is_not_a_page(content_type: str, body: bytes, expected: 
 
     headers = {"Content-Type": content_type} if content_type else {}
     assert binary_type(Response(ACCOUNT, body=body, headers=headers)) == expected
+
+
+def test_a_callback_that_raises_marks_the_account_failed() -> None:
+    """An unexpected exception in a callback (Scrapy's spider_error signal) leaves the
+    account in ``error`` with the exception named, not ``ok`` with no error."""
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from spiders.feed import FeedSpider
+
+    crawler = get_crawler(FeedSpider)
+    spider = FeedSpider.from_crawler(crawler, url=ACCOUNT)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    try:
+        raise OverflowError("date value out of range")
+    except OverflowError:
+        failure = Failure()
+    crawler.signals.send_catch_log(
+        signals.spider_error, failure=failure, response=TextResponse(url=ACCOUNT), spider=spider
+    )
+    status = spider.account_status()
+    assert status.state == "error"
+    assert "OverflowError" in status.error and ACCOUNT in status.error
+    assert crawler.stats.get_value("monitor/callback_errors") == 1
