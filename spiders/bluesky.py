@@ -1,16 +1,27 @@
 """Bluesky accounts through the public AppView (``BLUESKY_APPVIEW_URL``).
 
-crawl_state: ``{"did": "<did>", "newest_at": "<ISO time of the newest post or repost seen>"}``.
-The author feed has no "since" parameter: later crawls page from the newest post back until
-they reach ``newest_at``. A post dated more than a day in the future is kept but does not
-become ``newest_at``; paging stops when a cursor repeats or a page brings no new post.
+crawl_state: ``{"did": "<did>", "newest_at": "<ISO indexedAt of the newest item seen>",
+"newest_ids": "<space-separated ids of the items indexed at that moment>"}``.
+The author feed has no "since" parameter: later crawls page from the newest item back. Whether
+an item is new is decided by the server's ``indexedAt`` (a repost's own ``reason.indexedAt``),
+never by the client-set ``createdAt`` (a wrong clock or an imported post would hide posts):
+new is indexed after ``newest_at``, or at that moment and not in ``newest_ids``. Items without
+``indexedAt`` are kept. ``createdAt`` stays the post's date (``posted_at``).
+
+The feed is ordered by the earlier of ``createdAt`` and ``indexedAt``, so a post from a slow
+clock can sort below the newest known one: paging goes on past known items until a page brings
+no new item or lists one indexed ``SORT_OVERLAP`` before ``newest_at`` (a pinned post does not
+count). A post backdated further sorts deeper and is found only by a first crawl or a backfill.
+An ``indexedAt`` more than a day in the future is kept but does not become ``newest_at``;
+paging also stops when a cursor repeats. (A ``newest_at`` written by older versions, a
+``createdAt``, is read as an ``indexedAt``.)
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -22,6 +33,10 @@ from spiders.parsers.common import BadResponse, parse_iso
 
 PAGE_LIMIT = 100  # getAuthorFeed's maximum
 PROFILE_PATH = re.compile(r"^/profile/([A-Za-z0-9._:%-]{3,253})/?$")
+# How far below the newest known item the feed's order (the earlier of createdAt and
+# indexedAt) may put a new post: paging goes on until an item indexed this long before.
+SORT_OVERLAP = timedelta(days=1)
+NEWEST_IDS_MAX = 10  # ids kept for items sharing the newest indexedAt
 
 
 def _iso(moment: datetime) -> str:
@@ -41,8 +56,11 @@ class BlueskySpider(MonitorSpider):
             raise ValueError(f"not a Bluesky profile URL: {self.url!r}")
         self.actor = match.group(1)
         self.newest_at = not_in_future(parse_iso(self.previous_state.get("newest_at")))
+        self.newest_ids = set(self.previous_state.get("newest_ids", "").split())
         if self.newest_at is None:
             self.crawl_state.pop("newest_at", None)
+            self.crawl_state.pop("newest_ids", None)
+            self.newest_ids = set()
 
     @property
     def appview(self) -> str:
@@ -84,17 +102,39 @@ class BlueskySpider(MonitorSpider):
         self.crawl_state["did"] = profile["did"]
         yield self.feed_request(None)
 
-    def _remember(self, posts: list[Any]) -> None:
-        """Moves ``newest_at`` to the newest date among ``posts`` not in the future."""
-        for post in posts:
-            moment = post.posted_at
+    def _is_new(self, entry: parser.FeedEntry) -> bool:
+        """True for an item not seen by the previous crawl, judged by server time."""
+        if self.newest_at is None or entry.indexed_at is None:
+            return True
+        if entry.indexed_at == self.newest_at:
+            return entry.post.post_id not in self.newest_ids
+        return entry.indexed_at > self.newest_at
+
+    def _reached_known(self, entries: list[parser.FeedEntry]) -> bool:
+        """True when the page lists an item indexed ``SORT_OVERLAP`` before ``newest_at``:
+        nothing further down can be new (but for posts backdated further)."""
+        if self.newest_at is None:
+            return False
+        horizon = self.newest_at - SORT_OVERLAP
+        return any(
+            e.indexed_at is not None and not e.pinned and e.indexed_at <= horizon for e in entries
+        )
+
+    def _remember(self, entries: list[parser.FeedEntry]) -> None:
+        """Moves ``newest_at`` to the latest ``indexedAt`` among ``entries`` not in the
+        future, with the ids of the items indexed at that moment in ``newest_ids``."""
+        for entry in entries:
+            moment = entry.indexed_at
+            if moment is None or not self.moves_cursor(moment):
+                continue
             current = parse_iso(self.crawl_state.get("newest_at"))
-            if (
-                moment is not None
-                and self.moves_cursor(moment)
-                and (current is None or moment > current)
-            ):
+            ids = self.crawl_state.get("newest_ids", "").split()
+            if current is None or moment > current:
                 self.crawl_state["newest_at"] = _iso(moment)
+                self.crawl_state["newest_ids"] = entry.post.post_id
+            elif moment == current and entry.post.post_id not in ids:
+                ids = [*ids, entry.post.post_id][-NEWEST_IDS_MAX:]
+                self.crawl_state["newest_ids"] = " ".join(ids)
 
     def feed_request(self, cursor: str | None) -> Any:
         limit = PAGE_LIMIT if self.newest_at else min(PAGE_LIMIT, self.backfill)
@@ -112,19 +152,19 @@ class BlueskySpider(MonitorSpider):
             return
         problems: list[str] = []
         try:
-            posts, cursor = parser.parse_author_feed(response, self.account_url, problems=problems)
+            entries, cursor = parser.parse_author_feed_entries(
+                response, self.account_url, problems=problems
+            )
         except BadResponse as problem:
             self.note_bad_response(problem)
             return
         self.note_problems(problems, response)
-        reached_known = False
-        if self.newest_at is not None:
-            fresh = [p for p in posts if p.posted_at is None or p.posted_at > self.newest_at]
-            reached_known = len(fresh) < len(posts)
-            posts = fresh
+        reached_known = self._reached_known(entries)
+        fresh = [entry for entry in entries if self._is_new(entry)]
         limit = self.backfill - self.posts_yielded if self.newest_at is None else None
-        posts = self.counted(posts, limit)
-        self._remember(posts)
+        posts = self.counted([entry.post for entry in fresh], limit)
+        kept = {id(post) for post in posts}
+        self._remember([entry for entry in fresh if id(entry.post) in kept])
         yield from posts
         if not cursor or reached_known or not posts:
             return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapy.http import Response
@@ -17,12 +19,16 @@ from spiders.parsers.common import (
     now_utc,
     parse_iso,
     str_or_empty,
+    str_or_none,
 )
 
 __all__ = [
+    "FeedEntry",
     "error_state",
     "feed_item_to_post",
+    "indexed_at",
     "parse_author_feed",
+    "parse_author_feed_entries",
     "parse_profile",
     "web_url",
     "xrpc_error",
@@ -35,6 +41,7 @@ RECORD_VIEW = "app.bsky.embed.record#view"
 RECORD_WITH_MEDIA_VIEW = "app.bsky.embed.recordWithMedia#view"
 VIEW_RECORD = "app.bsky.embed.record#viewRecord"
 REPOST = "app.bsky.feed.defs#reasonRepost"
+PIN = "app.bsky.feed.defs#reasonPin"
 
 POST_ID_MAX = 512  # the width of ``posts.post_id``
 
@@ -55,6 +62,16 @@ def _dict(value: Any) -> dict[str, Any]:
 def _list(value: Any) -> list[Any]:
     """``value`` if it is an array, else an empty one."""
     return value if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of an author feed: its ``Post``, the server's time for it (``indexedAt``)
+    and whether it is the pinned post the feed may list first whatever its age."""
+
+    post: Post
+    indexed_at: datetime | None
+    pinned: bool = False
 
 
 def _alts_of_images(images: Any) -> list[str]:
@@ -208,10 +225,21 @@ def feed_item_to_post(item: dict[str, Any], account_url: str, capture: Capture |
     )
 
 
-def parse_author_feed(
+def indexed_at(item: Any) -> datetime | None:
+    """When the AppView indexed a ``feedViewPost`` (server time, unlike the client-set
+    ``createdAt``): the repost's ``reason.indexedAt`` for a repost, else ``post.indexedAt``."""
+    if not isinstance(item, dict):
+        return None
+    reason = _dict(item.get("reason"))
+    if reason.get("$type") == REPOST:
+        return parse_iso(str_or_none(reason.get("indexedAt")))
+    return parse_iso(str_or_none(_dict(item.get("post")).get("indexedAt")))
+
+
+def parse_author_feed_entries(
     response: Response, account_url: str, *, problems: list[str] | None = None
-) -> tuple[list[Post], str | None]:
-    """The posts of one ``getAuthorFeed`` page (newest first) and the cursor of the next.
+) -> tuple[list[FeedEntry], str | None]:
+    """The entries of one ``getAuthorFeed`` page (in the feed's order) and the next cursor.
 
     A body without a ``feed`` array is a ``BadResponse``; a malformed item in it is skipped,
     logged and noted in ``problems`` (``malformed_item``), and the others kept.
@@ -220,13 +248,25 @@ def parse_author_feed(
     if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
         raise BadResponse("unexpected_shape", f"not an author feed from {response.url}")
     capture = capture_of(response)
-    posts = []
+    entries = []
     for index, item in enumerate(body["feed"]):
         try:
-            posts.append(feed_item_to_post(item, account_url, capture))
+            post = feed_item_to_post(item, account_url, capture)
         except BadResponse as problem:
             logger.warning("Skipped feed item %d of %s: %s", index, response.url, problem)
             if problems is not None:
                 problems.append("malformed_item")
+            continue
+        pinned = _dict(item.get("reason")).get("$type") == PIN
+        entries.append(FeedEntry(post, indexed_at(item), pinned))
     cursor = body.get("cursor")
-    return posts, cursor if isinstance(cursor, str) and cursor else None
+    return entries, cursor if isinstance(cursor, str) and cursor else None
+
+
+def parse_author_feed(
+    response: Response, account_url: str, *, problems: list[str] | None = None
+) -> tuple[list[Post], str | None]:
+    """The posts of one ``getAuthorFeed`` page (newest first) and the cursor of the next
+    (see :func:`parse_author_feed_entries`)."""
+    entries, cursor = parse_author_feed_entries(response, account_url, problems=problems)
+    return [entry.post for entry in entries], cursor

@@ -64,11 +64,45 @@ def older_page(response: Response) -> str | None:
     return before if MESSAGE_NUMBER.match(before) else None
 
 
+# Text a reader sees besides the message body: a poll's question and options (the option's
+# text, or its whole value where the text has no element of its own), a document's file name.
+SHOWN_TEXT = (
+    ".tgme_widget_message_poll_question, .tgme_widget_message_poll_option_value,"
+    " .tgme_widget_message_poll_option_text, .tgme_widget_message_document_title"
+)
+OPTION_VALUE = "tgme_widget_message_poll_option_value"
+
+
+def _outside_reply(node: Tag) -> bool:
+    return node.find_parent(class_="tgme_widget_message_reply") is None
+
+
+def _shown_text(node: Tag) -> bool:
+    """True for a node of ``SHOWN_TEXT`` to read: outside a reply's quote, and not an option
+    value whose text has its own element (read instead)."""
+    has_own_text = node.select_one(".tgme_widget_message_poll_option_text") is not None
+    if OPTION_VALUE in (node.get("class") or []) and has_own_text:
+        return False
+    return _outside_reply(node)
+
+
 def _message_text(bubble: Tag) -> str:
+    """The message body, then the poll and document texts shown with it, one a line."""
+    parts = []
     for node in bubble.select(".tgme_widget_message_text"):
-        if node.find_parent(class_="tgme_widget_message_reply") is None:
-            return html_to_text(str(node))
-    return ""
+        if _outside_reply(node):
+            parts.append(html_to_text(str(node)))
+            break
+    parts += [html_to_text(str(n)) for n in bubble.select(SHOWN_TEXT) if _shown_text(n)]
+    return "\n".join(part for part in parts if part)
+
+
+def _truncated(text: str) -> bool:
+    """True when the page has no ``</html>`` after its last message (cut short); bytes after
+    ``</html>`` (a comment, an archive's footer) do not make a page truncated."""
+    lowered = text.lower()
+    end = lowered.rfind("</html>")
+    return end < 0 or end < lowered.rfind("data-post=")
 
 
 def _posted_at(node: Tag) -> datetime | None:
@@ -129,17 +163,19 @@ def parse_channel_page(
 ) -> list[Post]:
     """The messages of one preview page, newest first.
 
-    A page that does not end in ``</html>`` is noted in ``problems`` as ``truncated_html``;
-    undecodable bytes are replaced and noted (``invalid_utf8``). A message without a usable
-    id, or of another channel than ``channel`` (default: the one in ``account_url``), is
-    skipped and logged; one without a readable date is kept with ``posted_at`` None, unless
-    the page is truncated (then it is most likely the message cut off, and is skipped).
+    A page without ``</html>`` after its last message is noted in ``problems`` as
+    ``truncated_html``; undecodable bytes are replaced and noted (``invalid_utf8``). The text
+    of a message is its body, then its poll (question, options) and document titles. A
+    message without a usable id, or of another channel than ``channel`` (default: the one in
+    ``account_url``), is skipped and logged; one without a readable date is kept with
+    ``posted_at`` None, unless the page is truncated (then it is most likely the message cut
+    off, and is skipped).
     """
     problems = problems if problems is not None else []
     text, clean, soup = _page(response)
     if not clean:
         problems.append("invalid_utf8")
-    truncated = "</html>" not in text[-200:].lower()
+    truncated = _truncated(text)
     if truncated:
         problems.append("truncated_html")
     channel = channel or channel_of(account_url)
