@@ -14,6 +14,10 @@ def _classes() -> tuple[type[Recognizer], ...]:
         address_en,
         address_es,
         address_fr,
+        address_it,
+        address_nl,
+        address_pl,
+        address_pt,
         address_zh,
         cn_ric,
         date_of_birth,
@@ -47,7 +51,13 @@ def _classes() -> tuple[type[Recognizer], ...]:
         address_en.LowercaseUsAddressRecognizer,
         address_fr.FrenchAddressRecognizer,
         address_de.GermanAddressRecognizer,
+        # after German (ties on "-weg 12" stay German), Italian before Spanish (ties on
+        # "Via Roma 12" are Italian), Portuguese after Spanish ("Avenida Paulista 1000")
+        address_nl.DutchAddressRecognizer,
+        address_it.ItalianAddressRecognizer,
         address_es.SpanishAddressRecognizer,
+        address_pt.PortugueseAddressRecognizer,
+        address_pl.PolishAddressRecognizer,
     )
 
 
