@@ -244,6 +244,7 @@ NOT_PHONE = [
     ("o site não aceita o nº do CPF 739.528.027-02, por quê?", "pt"),
     ("bank app says IBAN BG33 FINV 0976 8531 9847 39 is invalid", None),  # an IBAN's tail
     ("받는분 연락처 없음 운송장번호 0494-4175-7754.", None),  # a waybill
+    ("CEP: 01310-100", "pt"),  # a Brazilian postcode
 ]
 
 

@@ -24,6 +24,15 @@ DOB = [
     ("DOB: 10/24/1954", "en", [("date_of_birth", "10/24/1954")]),
     ("Unser Sohn ist am 14.03.87 geboren, 52 cm", None, [("date_of_birth", "14.03.87")]),
     ("生年月日：平成10年4月8日", "ja", [("date_of_birth", "平成10年4月8日")]),  # an era year
+    # a thread's "2/3" and Han characters are no day and month word before a year
+    ("1/3 顾强 🧵\n\n2/3 出生日期1978-04-07\n\n3/3", None, [("date_of_birth", "1978-04-07")]),
+    ("«1966년 1월 29일 출생 / 연락처", "ko", [("date_of_birth", "1966년 1월 29일")]),
+    ("IBAN yok | 20.12.1980 doğumlu", "tr", [("date_of_birth", "20.12.1980")]),
+    (
+        "Pierluigi Cianciolo. nato/a il 22/08/1953, la sua mail",
+        "it",
+        [("date_of_birth", "22/08/1953")],
+    ),
     ("Data urodzenia  18 października 1962", "pl", [("date_of_birth", "18 października 1962")]),
     ("Kamar Durdu|Doğum T.: 27 Ekim 1983", "tr", [("date_of_birth", "27 Ekim 1983")]),
     ("[01:28] たけし: födelsedatum 1961-02-20", "sv", [("date_of_birth", "1961-02-20")]),
@@ -400,6 +409,8 @@ NOT_ADDRESS = [
     ("Am Montag 12 Leute", "de"),
     ("1位 Factorio 742,038本\n3位 Elden Ring 530,950本", "ja"),  # a count in thousands
     ("Abpfiff: Mainz 0:3 Freiburg. 33.637 Zuschauer. Platz 18, 45 Punkte.", "de"),
+    ("sent via Slack 3 times", "en"),  # not a Spanish "Vía"
+    ("napisy: en, pl. Sezon 2", "pl"),
     ("Rendez-vous le 14 juillet 2025 place de la Bastille", "fr"),  # a year, not a number
     ("TGV 6611 Paris-Lyon, voie 11, voiture 14, place 82.", "fr"),  # platform and seat
     ("He scored 3 goals in the Main Stadium.", "en"),

@@ -8,7 +8,7 @@ from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_
 from pipelines.pii.text import WordGate, trie_pattern
 
 _TYPES = (
-    "calle|c/|c\\.|avenida|avda\\.?|av\\.|plaza|pza\\.?|pl\\.|paseo|pº|ctra\\.|camino|carretera|ronda|vía|via|vial|pasaje|"
+    "calle|c/|c\\.|avenida|avda\\.?|av\\.|plaza|pza\\.?|paseo|pº|ctra\\.|camino|carretera|ronda|vial|pasaje|"
     "travesía|travesia|glorieta|callejón|callejon|rambla|cuesta|urbanización|urbanizacion|"
     "alameda|pasadizo|cañada|acceso"
 )
@@ -25,7 +25,9 @@ _TOWN = (
     rf"(?: (?:de la|de los|de las|del|de|i la|i|y|la|el) (?:{_TOWN_PREFIX} )?{_TOWN_WORD}){{0,3}}"
 )
 PATTERN = re.compile(
-    rf"(?<![\w°])(?i:{_TYPES}) {_NAME},? (?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
+    # ("Vía"/"Via" only capitalised: "sent via Slack 3 times" is English)
+    rf"(?<![\w°])(?:(?i:{_TYPES})|V[íi]a|VÍA|VIA) {_NAME},? "
+    rf"(?:n[º°o]\.? ?)?(?P<num>\d{{1,4}})(?![\w])"
     r"(?:,? (?:Apt\.|Apto\.?|Piso|Puerta|Esc\.?|Bajo|(?i:ático|int\.|dpto\.?|depto\.?)"
     r"|\d{1,2}[º°ª]) ?[0-9A-Za-zº°ª]{0,4}\.?){0,3}"
     rf"(?:,? Col\. {_NAME})?"  # a Mexican colonia: "Av. Chapultepec 95 int. 28, Col. Centro"
@@ -55,4 +57,6 @@ class SpanishAddressRecognizer(AddressRecognizer):
     pattern = PATTERN
     context = CONTEXT
     # The type words, without the look-behind (a wider gate, searched faster).
-    word_gate = WordGate(rf"(?:{trie_pattern(_type_words())}) ", _type_words())
+    word_gate = WordGate(
+        rf"(?:{trie_pattern([*_type_words(), 'vía', 'via'])}) ", [*_type_words(), "vía", "via"]
+    )

@@ -61,7 +61,9 @@ ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和"
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
 _HAN_NUMBERS = "〇零一二三四五六七八九十"
-_M = r"[^\W\d_]{3,12}"  # a word, checked against MONTHS afterwards (października)
+# A Latin word, checked against MONTHS afterwards (października, ağustos); not Han characters
+# ("3 出生日期1978-04-07" is no day, month and year).
+_M = r"[A-Za-z\u00c0-\u024f]{3,12}"
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
 # Every form but "Month DD, YYYY" starts with a digit after no letter or digit: those share
@@ -136,6 +138,8 @@ CONTEXT = (
     "nascimento",
     "nato il",
     "nata il",
+    "nato/a",
+    "nata/o",
     "data di nascita",
     "geboortedatum",
     "geboren op",
@@ -162,7 +166,9 @@ CONTEXT = (
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
 # "takes effect").
-_AFTER = re.compile(r" ?(?:出生|诞生|誕生|出世|生人|生的|生まれ|생|生(?=[\s，,。.;；、)）!！]|$))")
+_AFTER = re.compile(
+    r" ?(?:出生|诞生|誕生|出世|生人|生的|生まれ|출생|생|生(?=[\s，,。.;；、)）!！]|$))"
+)
 AFTER_WORDS = (
     "birthday",
     "geburtstag",
@@ -171,6 +177,7 @@ AFTER_WORDS = (
     "geboren",
     "born",
     "zur welt gekommen",
+    "doğumlu",
 )
 _AFTER_WORD_SET = frozenset(AFTER_WORDS)
 AFTER_WINDOW = 20

@@ -253,9 +253,7 @@ CONTEXT = (
     "komórkowy",
     "numer telefonu",
     "gsm",
-    "cep:",
-    "cep tel",
-    "cep no",
+    "cep tel",  # (not "CEP": a Brazilian postcode)
     "numarası",
     "telefoonnummer",
     "mobiel",
