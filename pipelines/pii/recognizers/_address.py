@@ -113,6 +113,20 @@ def town_only(town: str) -> str:
     return rf"(?P<town>, ?(?:{town})(?=[ \t]*(?:[.,;:!?|/)\r\n。，；！？]|$)| [a-z]))"
 
 
+def house_number(m: re.Match[str], count_after: re.Pattern[str], years: bool = True) -> bool:
+    """Whether the ``num`` group of a match without postcode and town (no ``tail``) is a
+    house number: not a year (Piazza Duomo 2024) and not followed by what it counts
+    (``count_after``: Piazza Navona 3 ore fa)."""
+    if m.group("tail"):
+        return True
+    num = m.group("num")
+    if not num:
+        return False
+    if years and len(num) == 4 and num[:2] in ("19", "20"):
+        return False
+    return count_after.match(m.string, m.end("num")) is None
+
+
 class AddressRecognizer(Recognizer):
     """Regex-driven address; ``tail`` group present = full address (postcode/city)."""
 

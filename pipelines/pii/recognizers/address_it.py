@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, house_number, town_only
 from pipelines.pii.text import Doc, WordGate, trie_pattern
 
 TYPE_WORDS = [
@@ -134,12 +134,7 @@ class ItalianAddressRecognizer(AddressRecognizer):
     word_gate = WordGate(rf"(?<![a-z])(?:{trie_pattern(TYPE_WORDS)}) ", TYPE_WORDS)
 
     def valid(self, m: re.Match[str]) -> bool:
-        if m.group("tail"):
-            return True
-        num = m.group("num")
-        if len(num) == 4 and num[:2] in ("19", "20"):
-            return False  # "Piazza Duomo 2024": a year
-        return _COUNT.match(m.string, m.end("num")) is None
+        return house_number(m, _COUNT)
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, house_number, town_only
 from pipelines.pii.text import Doc, WordGate, trie_pattern
 
 UP_PL = UP + "ĄĆĘŁŃŚŹŻ"
@@ -103,12 +103,7 @@ class PolishAddressRecognizer(AddressRecognizer):
     word_gate = WordGate(rf"(?<!\w)(?:{trie_pattern(TYPE_WORDS)})", TYPE_WORDS)
 
     def valid(self, m: re.Match[str]) -> bool:
-        if m.group("tail"):
-            return True
-        num = m.group("num")
-        if len(num) == 4 and num[:2] in ("19", "20"):
-            return False  # "pl. Zamkowy 2024": a year
-        return _COUNT.match(m.string, m.end("num")) is None
+        return house_number(m, _COUNT)  # (not "pl. Zamkowy 2024", "ul. 5 minut")
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded

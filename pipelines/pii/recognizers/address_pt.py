@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, town_only
+from pipelines.pii.recognizers._address import LOW, UP, AddressRecognizer, house_number, town_only
 from pipelines.pii.text import Doc, WordGate, trie_pattern
 
 TYPE_WORDS = [
@@ -154,11 +154,8 @@ class PortugueseAddressRecognizer(AddressRecognizer):
     word_gate = WordGate(rf"(?<!\w)(?:{trie_pattern(TYPE_WORDS)}) ", TYPE_WORDS)
 
     def valid(self, m: re.Match[str]) -> bool:
-        if m.group("tail"):
-            return True
-        if not m.group("num"):
-            return False  # a street name alone ("Rua Augusta, Lisboa.")
-        return _COUNT.match(m.string, m.end("num")) is None
+        # (a street name alone, "Rua Augusta, Lisboa.", is no address)
+        return house_number(m, _COUNT, years=False)
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded
