@@ -37,11 +37,16 @@ __all__ = [
 PLATFORM = "bluesky"
 IMAGES_VIEW = "app.bsky.embed.images#view"
 VIDEO_VIEW = "app.bsky.embed.video#view"
+EXTERNAL_VIEW = "app.bsky.embed.external#view"
+EXTERNAL = "app.bsky.embed.external"
 RECORD_VIEW = "app.bsky.embed.record#view"
 RECORD_WITH_MEDIA_VIEW = "app.bsky.embed.recordWithMedia#view"
 VIEW_RECORD = "app.bsky.embed.record#viewRecord"
 REPOST = "app.bsky.feed.defs#reasonRepost"
 PIN = "app.bsky.feed.defs#reasonPin"
+# How many levels of quoted posts are read: the quoted post, and the post it quotes in turn
+# (a bound, so that a body nesting quotes without end costs no more than two levels).
+QUOTE_DEPTH = 2
 
 POST_ID_MAX = 512  # the width of ``posts.post_id``
 
@@ -160,18 +165,74 @@ def _quoted_record(embed: Any) -> dict[str, Any] | None:
     return None
 
 
+def _card_of(external: Any) -> list[str]:
+    """The non-blank string title and description of an ``external`` link card object."""
+    card = _dict(external)
+    texts = (str_or_empty(card.get("title")), str_or_empty(card.get("description")))
+    return [text for text in texts if text.strip()]
+
+
+def _card_of_view(embed: Any) -> list[str]:
+    """Title and description of the link card of an embed view: an ``external#view``, or the
+    media half of a ``recordWithMedia#view`` when it is one."""
+    embed = _dict(embed)
+    if embed.get("$type") == RECORD_WITH_MEDIA_VIEW:
+        embed = _dict(embed.get("media"))
+    if embed.get("$type") == EXTERNAL_VIEW:
+        return _card_of(embed.get("external"))
+    return []
+
+
+def _card_of_record(embed: Any) -> list[str]:
+    """Title and description of the link card in the record itself (when the AppView sent
+    no view): ``app.bsky.embed.external``, or the media half of ``recordWithMedia``."""
+    embed = _dict(embed)
+    if embed.get("$type") == "app.bsky.embed.recordWithMedia":
+        embed = _dict(embed.get("media"))
+    if embed.get("$type") == EXTERNAL:
+        return _card_of(embed.get("external"))
+    return []
+
+
+def _with_card(text: str, card: list[str]) -> str:
+    """``text`` with the link card's lines after it, a blank line between."""
+    return "\n\n".join(part for part in (text, "\n".join(card)) if part)
+
+
+def _quoted_texts(embed: Any, depth: int = QUOTE_DEPTH) -> tuple[list[str], list[str]]:
+    """Texts (each with its link card) and alt texts of the post ``embed`` quotes, then of
+    the post that one quotes, down to ``depth`` levels."""
+    quoted = _quoted_record(embed) if depth > 0 else None
+    if quoted is None:
+        return [], []
+    value = _dict(quoted.get("value"))
+    inner_views = _list(quoted.get("embeds"))
+    card: list[str] = []
+    alts: list[str] = []
+    texts: list[str] = []
+    for inner in inner_views:
+        card += _card_of_view(inner)
+        alts += _alt_texts_of_view(inner)
+    if not inner_views:
+        card = _card_of_record(value.get("embed"))
+    texts.append(_with_card(str_or_empty(value.get("text")), card))
+    for inner in inner_views:
+        deeper_texts, deeper_alts = _quoted_texts(inner, depth - 1)
+        texts += deeper_texts
+        alts += deeper_alts
+    return [text for text in texts if text], alts
+
+
 def _texts(post: dict[str, Any]) -> tuple[str, list[str], str]:
-    """Body, alt texts (own and quoted) and quoted text of a ``postView``."""
+    """Body (with its link card), alt texts (own and quoted) and quoted text (the quoted
+    posts' texts and link cards, ``QUOTE_DEPTH`` levels) of a ``postView``."""
     record = _dict(post.get("record"))
-    text = str_or_empty(record.get("text"))
+    card = _card_of_view(post.get("embed")) or _card_of_record(record.get("embed"))
+    text = _with_card(str_or_empty(record.get("text")), card)
     alts = _alt_texts_of_view(post.get("embed")) or _alt_texts_of_record(record.get("embed"))
-    quoted_text = ""
-    quoted = _quoted_record(post.get("embed"))
-    if quoted is not None:
-        quoted_text = str_or_empty(_dict(quoted.get("value")).get("text"))
-        for inner in _list(quoted.get("embeds")):
-            alts += _alt_texts_of_view(inner)
-    return text, [a for a in alts if a.strip()], quoted_text
+    quoted_texts, quoted_alts = _quoted_texts(post.get("embed"))
+    alts += quoted_alts
+    return text, [a for a in alts if a.strip()], "\n\n".join(quoted_texts)
 
 
 def _language(record: dict[str, Any]) -> str | None:

@@ -65,10 +65,13 @@ def older_page(response: Response) -> str | None:
 
 
 # Text a reader sees besides the message body: a poll's question and options (the option's
-# text, or its whole value where the text has no element of its own), a document's file name.
+# text, or its whole value where the text has no element of its own), a document's file name,
+# a link preview's title and description.
 SHOWN_TEXT = (
     ".tgme_widget_message_poll_question, .tgme_widget_message_poll_option_value,"
-    " .tgme_widget_message_poll_option_text, .tgme_widget_message_document_title"
+    " .tgme_widget_message_poll_option_text, .tgme_widget_message_document_title,"
+    " .tgme_widget_message_link_preview .link_preview_title,"
+    " .tgme_widget_message_link_preview .link_preview_description"
 )
 OPTION_VALUE = "tgme_widget_message_poll_option_value"
 
@@ -87,7 +90,8 @@ def _shown_text(node: Tag) -> bool:
 
 
 def _message_text(bubble: Tag) -> str:
-    """The message body, then the poll and document texts shown with it, one a line."""
+    """The message body, then the poll, document and link preview texts shown with it, one
+    a line."""
     parts = []
     for node in bubble.select(".tgme_widget_message_text"):
         if _outside_reply(node):
@@ -165,11 +169,11 @@ def parse_channel_page(
 
     A page without ``</html>`` after its last message is noted in ``problems`` as
     ``truncated_html``; undecodable bytes are replaced and noted (``invalid_utf8``). The text
-    of a message is its body, then its poll (question, options) and document titles. A
-    message without a usable id, or of another channel than ``channel`` (default: the one in
-    ``account_url``), is skipped and logged; one without a readable date is kept with
-    ``posted_at`` None, unless the page is truncated (then it is most likely the message cut
-    off, and is skipped).
+    of a message is its body, then its poll (question, options), document titles and link
+    preview (title, description). A message without a usable id, or of another channel than
+    ``channel`` (default: the one in ``account_url``), is skipped and logged; one without a
+    readable date is kept with ``posted_at`` None, unless the page is truncated (then it is
+    most likely the message cut off, and is skipped).
     """
     problems = problems if problems is not None else []
     text, clean, soup = _page(response)
