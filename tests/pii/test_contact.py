@@ -26,6 +26,13 @@ PHONE = [
     ("手机 1 3 8 1 2 3 4 5 6 7 8", "zh", [("phone", "1 3 8 1 2 3 4 5 6 7 8")]),  # one by one
     ("call (212) 555-0123 now", "en", [("phone", "(212) 555-0123")]),
     ("Tel: 2316.6368", "zh-HK", [("phone", "2316.6368")]),  # one dot, labelled
+    # an international number with another number after it
+    (
+        "son portable c'est le +33 6 69 12 37 20 361,58 € TTC",
+        "fr",
+        [("phone", "+33 6 69 12 37 20")],
+    ),
+    ("seine Nummer ist +4917006989299 6.609 Mal geteilt", "de", [("phone", "+4917006989299")]),
     # a phone word labels a number of a region the hints do not name
     ("Vendo bicicleta, chama no WhatsApp (11) 97758-9565", None, [("phone", "(11) 97758-9565")]),
     ("Vendo divano, ritiro a Milano. Cell 357 184 4349", None, [("phone", "357 184 4349")]),
@@ -342,6 +349,12 @@ def test_context_stays_in_its_field(text: str, hints: str, expected: list[tuple[
         ("Order no. 415 555 0134", "en", []),
         ("Ref. 415-555-0134", "en", []),
         ("Thanks for your order. 4155550134", "en", []),  # (digits alone need a phone word)
+        # ... nor when it labels another number between them
+        (
+            "ISBN 9786120292099 überweist an BE66 8761 0194 7943 #scam",
+            "de",
+            [("iban", "BE66 8761 0194 7943")],
+        ),
         # a repost's "转发：" at the start of a post names nothing; a clause ends after 快递单
         (
             "转发：报销打到这张卡：5563 8438 1991 0481",

@@ -27,6 +27,7 @@ DOB = [
     # a thread's "2/3" and Han characters are no day and month word before a year
     ("1/3 顾强 🧵\n\n2/3 出生日期1978-04-07\n\n3/3", None, [("date_of_birth", "1978-04-07")]),
     ("«1966년 1월 29일 출생 / 연락처", "ko", [("date_of_birth", "1966년 1월 29일")]),
+    ("1/3 说一下\n2/3 1959-12-21出生，他手机号", "zh", [("date_of_birth", "1959-12-21")]),
     ("IBAN yok | 20.12.1980 doğumlu", "tr", [("date_of_birth", "20.12.1980")]),
     (
         "Pierluigi Cianciolo. nato/a il 22/08/1953, la sua mail",

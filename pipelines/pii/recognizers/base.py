@@ -200,6 +200,8 @@ COUNT_WORDS = (
 )
 # A clause ends between a negative word and a number: 快递单都不撕就扔楼下，上面写着：收件人 138...
 _CJK_CLAUSE_END = re.compile("[，；]")
+# Another number between a negative word and a candidate: the word is that number's label.
+_OTHER_NUMBER = re.compile(r"\d{5}")
 
 # Words of tutorials, documentation and form examples ("use the sandbox card 4242 ...",
 # "die Beispiel-IBAN aus der Doku"): they cap the score even when a context word is nearer,
@@ -312,8 +314,11 @@ class Recognizer:
             pos = start - max(0, start - size)  # the length of the window before
             after = True
         neg = doc.word_before(start, size, self.negative) if self.negative else -1
-        if neg != -1 and self.other_sentence(doc, start - size, neg, start):
-            neg = -1  # "My order was cancelled. 415-555-0134 is my cell"
+        if neg != -1 and (
+            self.other_sentence(doc, start - size, neg, start)
+            or _OTHER_NUMBER.search(doc.folded, max(0, start - size) + neg, start)
+        ):
+            neg = -1  # "My order was cancelled. 415-555-0134", "ISBN 978612... an BE66 ..."
         count = doc.word_before(start, size, COUNT_WORDS)
         if count > neg and self.labels(doc, start - size, count, start):
             neg = count

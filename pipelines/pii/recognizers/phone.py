@@ -79,6 +79,7 @@ _SPACED_SEPARATORS = re.compile(r"\d [-/.] \d.* [-/.] \d")
 _DECIMAL_LIST = re.compile(r"\d\.\d(?: |$)")
 _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
+_ISO_DATE_END = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}\Z")
 _VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
 _MONEY = "€$£¥%°"
 # A US ZIP+4 code after its state (Phoenix, AZ 85038-3875).
@@ -384,6 +385,8 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
         return True
     if raw[4:5] == "-" and _ISO_DATE_START.match(raw):
         return True
+    if raw[-3:-2] == "-" and _ISO_DATE_END.search(raw):
+        return True  # a thread's "2/3" before a date: "2/3 1959-12-21出生"
     if _SMALL_DECIMAL.fullmatch(raw) or _PRICE_RANGE.fullmatch(raw) or _DATE_THEN_MORE.match(raw):
         return True
     if "(" in raw and _DATE_IN_BRACKETS.search(raw):
@@ -577,6 +580,24 @@ class PhoneRecognizer(Recognizer):
         regions = LABELLED_REGIONS if self.labelled(doc, start) else DEFAULT_REGIONS
         return tuple(r for r in regions if r not in hinted and plausible(digits, r))
 
+    @staticmethod
+    def without_tail(
+        raw: str, start: int, end: int, tried: tuple[str, ...]
+    ) -> tuple[int, tuple[phonenumbers.PhoneNumber, str | None] | None]:
+        """The end and number of ``raw`` (an international number) without its last one or
+        two space-separated groups, where that is one valid number; else ``end`` and None."""
+        cut = raw
+        for _ in range(2):
+            space = cut.rfind(" ")
+            if space <= 3:
+                break
+            cut = cut[:space].rstrip()
+            form = international_form(cut)
+            whole = whole_number(form, tried) if form is not None else None
+            if whole is not None:
+                return start + len(cut), whole
+        return end, None
+
     def candidate_spans(self, doc: Doc) -> Iterator[tuple[int, int]]:
         """Where phone numbers may be: the matches of the candidate pattern, cut before a
         bracket of one to three digits that does not close in it ("7.108.439 (31,7%)"), and
@@ -649,6 +670,10 @@ class PhoneRecognizer(Recognizer):
                 whole = whole_number(raw, others) if others else None
             if whole is None and not explicit and intl is not None:
                 whole = whole_number(intl, regions[:1])  # (852) 5814 7065: a country code
+            if whole is None and explicit and " " in raw:
+                # an international number with another number after it: "+33 6 69 12 37 20
+                # 361,58 €", "+4917006989299 6.609 Mal geteilt"
+                end, whole = self.without_tail(raw, start, end, tried)
             if whole is not None:
                 yield self._emit(doc, start, end, *whole, base=base)
                 continue
