@@ -95,6 +95,10 @@ OTHER_IDS = [
     ("护照号码 E12345678", [("cn_passport", "E12345678")]),
     ("passport number 123456789", [("passport", "123456789")]),
     ("passnummer 52631182 lol", [("passport", "52631182")]),  # Swedish: 8 digits
+    (
+        "тел. +7 916 123-45-67, паспорт 4510 123456",
+        [("phone", "+7 916 123-45-67"), ("ru_passport", "4510 123456")],
+    ),
     ("Mail x\n• Pasaport | Z14974264 \n< Back", [("passport", "Z14974264")]),
     # a group of a longer number is no passport number (护照号码 labels the next one)
     (

@@ -55,15 +55,20 @@ MONTHS = {
     # Turkish
     "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7,
     "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,
+    # Russian and Ukrainian (genitive, as in dates)
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
+    "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
 }  # fmt: skip
 # Japanese eras: the Gregorian year before each era's first (平成10年 is 1998).
 ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
 _HAN_NUMBERS = "〇零一二三四五六七八九十"
-# A Latin word, checked against MONTHS afterwards (października, ağustos); not Han characters
-# ("3 出生日期1978-04-07" is no day, month and year).
-_M = r"[A-Za-z\u00c0-\u024f]{3,12}"
+# A Latin or Cyrillic word, checked against MONTHS afterwards (października, ağustos, марта);
+# not Han characters ("3 出生日期1978-04-07" is no day, month and year).
+_M = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]{3,12}"
 _NB = r"(?<![0-9A-Za-z])"
 _NA = r"(?![0-9A-Za-z])"
 # Every form but "Month DD, YYYY" starts with a digit after no letter or digit: those share
@@ -162,6 +167,14 @@ CONTEXT = (
     "fødselsdato",
     "syntymäaika",
     "nascita",
+    # Russian, Ukrainian
+    "дата рождения",
+    "родился",
+    "родилась",
+    "рождения",
+    "дата народження",
+    "народився",
+    "народилася",
 )
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is

@@ -21,6 +21,7 @@ PATTERN = re.compile(
     r"|(?P<gen>[A-Z]{1,3}\d{6,9}|\d{8,9})"  # US, UK (9 digits), Spain (AAA123456), Sweden (8)
     r"|(?P<nl>[A-NP-Z]{2}[A-NP-Z0-9]{6}\d)"  # Netherlands: XX6FPLVH6
     r"|(?P<kr>[MSRGD]\d{3}[A-Z]\d{4})"  # Korea since 2021: M123A4567
+    r"|(?P<ru>\d{2} ?\d{2} \d{6})"  # Russia (internal): series 45 10, number 123456
     r")(?![0-9A-Za-z])(?![ -]\d)(?!\([0-9A-Z]\))"  # not a Hong Kong ID: A123456(7)
 )
 # The national part of an international phone number (+34 803605216).
@@ -55,11 +56,12 @@ CONTEXT = (
     "paszport",
     "passaporte",
     "pasaport",
+    "паспорт",
     "passi",
     "🛂",
 )
 _OTHER_NUMBER = re.compile(r"\d{5}")  # not "Passport # 1:", "(issued 2019)"
-COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL", "kr": "KR"}
+COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL", "kr": "KR", "ru": "RU"}
 
 
 # "护照号 EM0677154": a passport word right before the number outweighs the check digit of
