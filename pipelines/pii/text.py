@@ -73,7 +73,8 @@ _NUM_CHUNK = re.compile(
     r"\d(?<![0-9A-Za-z]\d)\d{0,19}(?:[-. /]\d{1,20}){0,7}(?:-?[Xx])?(?![0-9A-Za-z])"
 )
 _DROP_SEPARATORS = str.maketrans("", "", "-. /")
-# (a number glued to a word is a name's part, not a run's: "@miguel69 6011 0315 ...")
+# (a number glued to a word is a name's part, not a run's: "@miguel69 6011 0315 ..."; a run
+# of more than 63 digits before a chunk is not seen as one either, by the 64-character window)
 _RUN_BEFORE = re.compile(r"(?<![^\W_])\d+[-. /]$")
 _RUN_AFTER = re.compile(r"[-. /]\d")
 _GROUP = re.compile(r"\d{1,20}|[Xx]")
@@ -470,10 +471,12 @@ class _WordSearch:
         with self._lock:
             if len(self._lists) >= self.MAX_LISTS:
                 self._lists.clear()
-            self._lists[id(words)] = (words, wset)  # keeps ``words`` alive: ids stay unique
             if not wset <= self._words:
                 self._words |= wset
                 self.state = (self.state[0] + 1, _automaton(self._words))
+            # (published only now that the automaton holds its words: another thread that
+            # finds the list without the lock must not read an older automaton)
+            self._lists[id(words)] = (words, wset)  # keeps ``words`` alive: ids stay unique
         return wset
 
 

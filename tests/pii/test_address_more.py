@@ -34,6 +34,12 @@ FULL, BASE, CONTEXT = 0.88, 0.6, 0.95
 
 # (text, scheme, expected span, expected score)
 ADDRESS = [
+    (  # a floor after the house number is no score
+        "Mijn adres: Prinsengracht 263-2, Amsterdam",
+        "address_nl",
+        "Prinsengracht 263-2, Amsterdam",
+        CONTEXT,
+    ),
     # Italian
     ("Via Roma 12, 00184 Roma", "address_it", "Via Roma 12, 00184 Roma", FULL),
     (
@@ -83,7 +89,12 @@ ADDRESS = [
         "Via Roma 12, 00184 Roma",
         FULL,
     ),
-    ("Largo Augusto 7, Milano (MI).", "address_it", "Largo Augusto 7, Milano (MI)", BASE),
+    (
+        "abita in Largo Augusto 7, Milano (MI).",
+        "address_it",
+        "Largo Augusto 7, Milano (MI)",
+        CONTEXT,
+    ),
     ("abito in via Roma 12", "address_it", "via Roma 12", CONTEXT),
     ("indirizzo: via Garibaldi 7", "address_it", "via Garibaldi 7", CONTEXT),
     ("residente in Vicolo Stretto 4", "address_it", "Vicolo Stretto 4", CONTEXT),
@@ -256,13 +267,17 @@ ADDRESS = [
         "Rua 25 de Março, 100, 01021-200",
         FULL,
     ),
-    ("Av. Paulista 1000, São Paulo - SP", "address_pt", "Av. Paulista 1000, São Paulo - SP", BASE),
-    ("Rua Augusta, 100, Lisboa.", "address_pt", "Rua Augusta, 100, Lisboa", BASE),
+    ("Av. Paulista 1000, São Paulo - SP", "address_pt", "Av. Paulista 1000, São Paulo - SP", FULL),
+    ("mora na Rua Augusta, 100, Lisboa.", "address_pt", "Rua Augusta, 100, Lisboa", CONTEXT),
     ("mora na Praça da Sé 12", "address_pt", "Praça da Sé 12", CONTEXT),
 ]
 
 # No address at all (of any language)
 NOT_ADDRESS = [
+    "Corso Python 3 starts tomorrow",  # film, game and course names without a town
+    "Largo Winch 2 is out",
+    "Sent Via Email 3 times",
+    "Update Via Steam 2 days ago",
     "in Via Roma c'è traffico",  # a street name without a number
     "Piazza Navona 3 ore fa",  # a time after the number
     "Corso 2 giorni",

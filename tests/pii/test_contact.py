@@ -76,6 +76,7 @@ PHONE = [
 ]
 
 EMAIL = [
+    ("Shares: john.doe@gmail.com", [("email", "john.doe@gmail.com")]),  # no count word here
     ("mail me: jane.doe+x@example.co.uk.", [("email", "jane.doe+x@example.co.uk")]),
     ("邮箱：zhang.san@163.com，", [("email", "zhang.san@163.com")]),
     ("press contact: press@company.com", []),  # role mailbox scores below the threshold

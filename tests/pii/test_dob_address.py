@@ -29,6 +29,8 @@ DOB = [
     ("«1966년 1월 29일 출생 / 연락처", "ko", [("date_of_birth", "1966년 1월 29일")]),
     ("1/3 说一下\n2/3 1959-12-21出生，他手机号", "zh", [("date_of_birth", "1959-12-21")]),
     ("родился 5 марта 1990 года, живет", "ru", [("date_of_birth", "5 марта 1990")]),
+    ("DOĞUM TARİHİ: 12 MAYIS 1990", "tr", [("date_of_birth", "12 MAYIS 1990")]),  # dotless I
+    ("14.03.87 출생", "ko", [("date_of_birth", "14.03.87")]),  # two-digit year, birth word after
     ("Заказ доставлен 5 марта 2024", "ru", []),  # no birth word
     ("IBAN yok | 20.12.1980 doğumlu", "tr", [("date_of_birth", "20.12.1980")]),
     (

@@ -101,7 +101,8 @@ TRANSIT_WORDS = (
 PLATFORMS = ("bussteig", "bahnsteig", "flugsteig", "gleis")
 COUNT_AFTER_NUMBER = re.compile(
     r" (?i:min\b|minuten|minutes|minutos|stationen|stations|stops|haltestellen|carriles|paradas"
-    r"|arrêts|km\b|meter|metros|mètres)"
+    r"|arrêts|km\b|meter|metros|mètres|times\b|days\b|hours\b|weeks\b|months\b|years\b"
+    r"|episodes|veces\b|días\b|horas\b)"
 )
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
 

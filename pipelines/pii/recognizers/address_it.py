@@ -129,6 +129,9 @@ class ItalianAddressRecognizer(AddressRecognizer):
 
     country = "IT"
     scheme = "address_it"
+    # Via, Corso, Largo, Borgo, Strada also name games, films and brands (Corso Python 3,
+    # Largo Winch 2): without the CAP and town, only an address word makes it a finding.
+    base_score = 0.45
     pattern = PATTERN
     context = CONTEXT
     word_gate = WordGate(rf"(?<![a-z])(?:{trie_pattern(TYPE_WORDS)}) ", TYPE_WORDS)

@@ -146,6 +146,7 @@ class DutchAddressRecognizer(AddressRecognizer):
         if _YEAR.fullmatch(m.group("num")):
             return False  # "Museumplein 2024": a year
         num2 = m.group("num2")
-        if num2 is not None and m.group("sep") == "-" and int(num2) <= int(m.group("num")):
+        num = m.group("num")
+        if num2 is not None and m.group("sep") == "-" and len(num) <= 2 and int(num2) <= int(num):
             return False  # a score (Sportpark 3-1), not the house numbers 12-14
         return _COUNT.match(m.string, m.end("num")) is None

@@ -152,6 +152,12 @@ class PortugueseAddressRecognizer(AddressRecognizer):
     pattern = PATTERN
     context = CONTEXT
     word_gate = WordGate(rf"(?<!\w)(?:{trie_pattern(TYPE_WORDS)}) ", TYPE_WORDS)
+    # Largo, Estrada, Travessa also name films, games and people (Largo Winch 2): without a
+    # postcode or a town and state, only an address word makes it a finding.
+    base_score = 0.45
+
+    def full(self, m: re.Match[str]) -> bool:
+        return bool(m.group("tail") or m.group("uf_town"))
 
     def valid(self, m: re.Match[str]) -> bool:
         # (a street name alone, "Rua Augusta, Lisboa.", is no address)

@@ -319,9 +319,10 @@ class Recognizer:
             or _OTHER_NUMBER.search(doc.folded, max(0, start - size) + neg, start)
         ):
             neg = -1  # "My order was cancelled. 415-555-0134", "ISBN 978612... an BE66 ..."
-        count = doc.word_before(start, size, COUNT_WORDS)
-        if count > neg and self.labels(doc, start - size, count, start):
-            neg = count
+        if self.negative:  # (recognizers without negative words have no count words either)
+            count = doc.word_before(start, size, COUNT_WORDS)
+            if count > neg and self.labels(doc, start - size, count, start):
+                neg = count
         score = with_context if pos != -1 else base
         if neg != -1 and (neg > pos or after):
             score -= NEGATIVE_PENALTY  # (a negative word before outweighs a context word after)

@@ -61,6 +61,14 @@ MONTHS = {
     "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
     "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
 }  # fmt: skip
+
+
+def month_number(word: str) -> int | None:
+    """The month a month word names; Turkish dotted and dotless i fold to i (MAYIS, NİSAN)."""
+    return _MONTH_KEYS.get(word.lower().replace("\u0307", "").replace("ı", "i"))
+
+
+_MONTH_KEYS = {name.replace("ı", "i"): number for name, number in MONTHS.items()}
 # Japanese eras: the Gregorian year before each era's first (平成10年 is 1998).
 ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 
@@ -543,11 +551,11 @@ class DateOfBirthRecognizer(Recognizer):
                 return make_date(y, b, a)
             return make_date(y, a, b)
         if g["dy"] or g["dsy"]:
-            month = MONTHS.get(g["dm"].lower())
+            month = month_number(g["dm"])
             y = int(g["dy"]) if g["dy"] else short_year(int(g["dsy"]))
             return make_date(y, month, int(g["dd"])) if month else None
         if g["my"]:
-            month = MONTHS.get(g["mm"].lower())
+            month = month_number(g["mm"])
             return make_date(int(g["my"]), month, int(g["md"])) if month else None
         if g["cy"]:
             return make_date(int(g["cy"]), int(g["cm"]), int(g["cd"]))
@@ -606,7 +614,9 @@ class DateOfBirthRecognizer(Recognizer):
         if birth != -1:
             return lo, birth, -1
         after = self.after_word_end(doc, end)
-        right_after = after != -1 and doc.lower[end:after].strip() in _AFTER_WORD_SET
+        right_after = after != -1 and (
+            doc.lower[end:after].strip() in _AFTER_WORD_SET or _AFTER.match(doc.lower, end)
+        )
         if (after == -1 or (short and not right_after)) and not doc.labelled_by_column(
             start, CONTEXT
         ):
