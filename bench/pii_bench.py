@@ -25,12 +25,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from monitor.commands.scan import record_hints
 from pipelines.pii import Engine
-from tests.pii.corpus import Post, generate
+from tests.pii.corpus import generate
 
 
 def presidio_analyzer():  # type: ignore[no-untyped-def]
@@ -49,15 +51,22 @@ def presidio_analyzer():  # type: ignore[no-untyped-def]
     return AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
 
 
-def read_posts(path: str, n: int) -> list[Post]:
-    """The first ``n`` posts of a JSON Lines file (``text`` and optional ``language``)."""
+def read_posts(path: str, n: int) -> list[tuple[str, Any]]:
+    """The first ``n`` posts of a JSON Lines file as (text, hints), read as ``monitor scan``
+    reads them (blank and malformed lines are skipped)."""
     posts = []
     with open(path, encoding="utf-8") as f:
         for line in f:
             if len(posts) >= n:
                 break
-            row = json.loads(line)
-            posts.append(Post(text=row["text"], language=row.get("language") or ""))
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and isinstance(row.get("text"), str):
+                posts.append((row["text"], record_hints(row)))
+    if not posts:
+        raise SystemExit(f"no posts in {path}")
     return posts
 
 
@@ -81,17 +90,20 @@ def main() -> None:
     source = None
     if "--posts" in args:
         i = args.index("--posts")
+        if i + 1 >= len(args):
+            raise SystemExit("--posts needs a JSON Lines file")
         source = args[i + 1]
         del args[i : i + 2]
     n = int(args[0]) if args else 2000
     repeats = int(args[1]) if len(args) > 1 else 3
-    posts = read_posts(source, n) if source else generate(n, seed=7)
+    generated = [] if source else [(p.text, p.language) for p in generate(n, seed=7)]
+    posts = read_posts(source, n) if source else generated
     n = len(posts)
     engine = Engine(b"bench-key")
-    ours, our_runs = timed(lambda p: engine.scan(p.text, hints=p.language), posts, repeats)
+    ours, our_runs = timed(lambda p: engine.scan(p[0], hints=p[1]), posts, repeats)
     analyzer = presidio_analyzer()
-    theirs, their_runs = timed(lambda p: analyzer.analyze(p.text, language="en"), posts, repeats)
-    chars = sum(len(p.text) for p in posts) / len(posts)
+    theirs, their_runs = timed(lambda p: analyzer.analyze(p[0], language="en"), posts, repeats)
+    chars = sum(len(p[0]) for p in posts) / len(posts)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     origin = source or "the generated corpus"
     print(f"posts: {n} from {origin} (mean {chars:.0f} chars)")

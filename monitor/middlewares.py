@@ -189,10 +189,11 @@ class RetryAfterMiddleware(RetryMiddleware):
     @staticmethod
     def _quota_reset(response: Response) -> float | None:
         """Seconds until the quota resets, from a 429's rate-limit headers (Mastodon sends
-        ``X-RateLimit-Reset`` and no ``Retry-After``), or None."""
+        ``X-RateLimit-Reset`` and no ``Retry-After``), or None (also for a reset already past:
+        a clock ahead of the server's must not make the retries run at once)."""
         for _remaining, reset in _QUOTA_HEADERS:
             seconds = parse_reset((response.headers.get(reset) or b"").decode("latin-1"))
-            if seconds is not None:
+            if seconds:
                 return seconds
         return None
 

@@ -191,8 +191,12 @@ class MonitorSpider(scrapy.Spider):
         if spider is not self:
             return
         self.crawler.stats.inc_value("monitor/callback_errors")
-        message = f"{failure.type.__name__} while parsing {response.url}: {failure.value}"
-        self.set_error(message[:500])
+        message = f"{failure.type.__name__} while parsing {response.url}: {failure.value}"[:500]
+        archive = self.settings.get("ARCHIVE_URL", "https://web.archive.org")
+        if same_host(response.url, archive) and not same_host(response.url, self.url):
+            self.archive_problem(message)  # (the archive's pages fail only archive crawls)
+        else:
+            self.set_error(message)
 
     @property
     def first_crawl(self) -> bool:

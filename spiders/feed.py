@@ -125,8 +125,10 @@ class FeedSpider(MonitorSpider):
         if seen is None:
             fresh = posts[: self.backfill]
         else:
+            # (only the first SEEN_MAX entries are remembered: a longer feed's tail is old)
             known = set(seen)
-            fresh = [post for post, token in zip(posts, tokens, strict=True) if token not in known]
+            listed = zip(posts[:SEEN_MAX], tokens[:SEEN_MAX], strict=True)
+            fresh = [post for post, token in listed if token not in known]
         self.crawl_state["seen"] = " ".join(merge_seen(tokens, seen or []))
         self.crawl_state.pop("last_id", None)  # (written by older versions)
         self._remember(posts)

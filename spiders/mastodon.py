@@ -197,12 +197,16 @@ class MastodonSpider(MonitorSpider):
         """Later crawls: the newest page once more, for edits of posts already seen. Those
         showing an edit (``parser.was_edited``) are yielded again: the storage keeps a new
         version when the text changed and only touches the post otherwise. Posts newer
-        than ``since_id`` are left to ``parse_newer``, which moves the resume point; a 401
-        or 403 is left to it too (it falls back to RSS)."""
-        if response.status in (401, 403):
+        than ``since_id`` are left to ``parse_newer``, which moves the resume point. This
+        extra page never fails the crawl: a bad answer here is only counted (``parse_newer``
+        reports the account's state from its own answers)."""
+        if response.status != 200:
+            self.crawler.stats.inc_value("monitor/mastodon/recent_unread")
             return
-        posts = self._page(response)
-        if posts is None:
+        try:
+            posts = parser.parse_statuses(response, self.account_url, problems=[])
+        except BadResponse:
+            self.crawler.stats.inc_value("monitor/mastodon/recent_unread")
             return
         edited = [
             p

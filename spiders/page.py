@@ -16,9 +16,10 @@ from spiders.feed import conditional_headers, remember_validators
 from spiders.parsers import feed as parser
 from spiders.parsers.common import BadResponse
 
-# Content types that are not a page's text (a PDF's bytes are no post text).
-_BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
-_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")
+# What a page may be served as (anything else, a PDF, a .docx, an image, is no post text);
+# without a useful content type the first bytes decide.
+_TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 
 
 def binary_type(response: Response) -> str | None:
@@ -26,13 +27,14 @@ def binary_type(response: Response) -> str | None:
     bytes when the header says nothing useful), else None."""
     header = response.headers.get(b"Content-Type") or b""
     ctype = header.split(b";")[0].strip().lower().decode("latin-1")
-    if ctype.startswith(_BINARY_TYPES):
-        return ctype
-    if ctype in ("", "application/octet-stream") and (
-        response.body.startswith(_BINARY_MAGIC) or b"\x00" in response.body[:1024]
-    ):
-        return ctype or "unknown binary"
-    return None
+    if ctype in ("", "application/octet-stream"):
+        head = response.body[:1024]
+        if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+            return ctype or "unknown binary"
+        return None
+    if ctype.startswith(_TEXT_TYPES) or ctype.endswith("+xml"):
+        return None
+    return ctype
 
 
 class PageSpider(MonitorSpider):

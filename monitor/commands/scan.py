@@ -29,7 +29,9 @@ def _finding_json(f: Finding, text: str, unmasked: bool) -> dict[str, Any]:
     return f.to_dict(unmasked=unmasked, text=text)
 
 
-def _hints(record: dict[str, Any]) -> list[str] | None:
+def record_hints(record: dict[str, Any]) -> list[str] | None:
+    """The hints of a scan input record: its ``language``, ``lang``, ``locale`` and
+    ``country`` keys."""
     keys = ("language", "lang", "locale", "country")
     hints = [record[k] for k in keys if isinstance(record.get(k), str)]
     return hints or None
@@ -57,7 +59,7 @@ def _scan_lines(engine: Engine, stream: BinaryIO, unmasked: bool) -> int:
             click.echo(f'line {lineno}: expected an object with a string "text"', err=True)
             continue
         text = record["text"]
-        findings = engine.scan(text, hints=_hints(record))
+        findings = engine.scan(text, hints=record_hints(record))
         result = {k: v for k, v in record.items() if k != "text"}
         result["id"] = record.get("id")
         result["findings"] = [_finding_json(f, text, unmasked) for f in findings]

@@ -288,13 +288,21 @@ def feed_item_to_post(item: dict[str, Any], account_url: str, capture: Capture |
 
 def indexed_at(item: Any) -> datetime | None:
     """When the AppView indexed a ``feedViewPost`` (server time, unlike the client-set
-    ``createdAt``): the repost's ``reason.indexedAt`` for a repost, else ``post.indexedAt``."""
+    ``createdAt``): the repost's ``reason.indexedAt`` for a repost, else ``post.indexedAt``;
+    a server that leaves it out gets the record's ``createdAt`` (else every crawl would
+    page through the whole history and yield it again)."""
     if not isinstance(item, dict):
         return None
     reason = _dict(item.get("reason"))
+    post = _dict(item.get("post"))
+    moment = None
     if reason.get("$type") == REPOST:
-        return parse_iso(str_or_none(reason.get("indexedAt")))
-    return parse_iso(str_or_none(_dict(item.get("post")).get("indexedAt")))
+        moment = parse_iso(str_or_none(reason.get("indexedAt")))
+    return (
+        moment
+        or parse_iso(str_or_none(post.get("indexedAt")))
+        or parse_iso(str_or_none(_dict(post.get("record")).get("createdAt")))
+    )
 
 
 def parse_author_feed_entries(

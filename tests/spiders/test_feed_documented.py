@@ -226,6 +226,21 @@ def test_state_written_before_seen_ids_loses_no_entry(
     assert len(result.status["crawl_state"]["seen"].split()) == 2
 
 
+def test_a_feed_longer_than_the_seen_list_is_not_yielded_again(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """Entries past ``SEEN_MAX`` are the feed's old tail, never new on a later crawl."""
+    entries = [
+        rss_item(f"n{n}", f"N{n}", NOW - timedelta(minutes=n)) for n in range(SEEN_MAX + 300)
+    ]
+    feed_server.serve(rss("".join(entries)), RSS)
+    first = crawl(feed_server, tmp_path)
+    second = crawl(feed_server, tmp_path, first.status["crawl_state"])
+    assert second.posts == []
+    third = crawl(feed_server, tmp_path, second.status["crawl_state"])
+    assert third.posts == []
+
+
 def test_seen_entries_are_bounded_latest_feed_first() -> None:
     current = [f"{n:016x}:{'a' * 16}" for n in range(3)]
     previous = [f"{n:016x}:{'b' * 16}" for n in range(2, SEEN_MAX + 10)]

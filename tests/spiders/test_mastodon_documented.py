@@ -411,3 +411,30 @@ def test_rss_item_with_an_impossible_date_keeps_the_others(
     assert [p["posted_at"] for p in result.posts][1] is None
     assert result.status["crawl_state"]["since_id"] == "3"
     assert result.stats["monitor/mastodon/rss_fallback"] == 1
+
+
+def test_a_failing_newest_page_does_not_fail_a_later_crawl(
+    use: Callable[[Scenario], Server], tmp_path: Path
+) -> None:
+    """The extra read of the newest page (for edits) is only counted when it fails: the
+    new posts from ``since_id`` come in and the account stays ``ok``."""
+
+    def scenario(path: str, query: dict[str, str], server: Server) -> Answer | None:
+        if path != STATUSES:
+            return account(path)
+        if server.phase >= 2 and "min_id" not in query:
+            return 500, [("Content-Type", "text/plain")], b"upstream error"
+        statuses = [status(str(n)) for n in (103, 102, 101)]
+        if server.phase >= 2:
+            statuses.insert(0, status("104"))
+        if "min_id" in query:
+            statuses = [s for s in statuses if int(s["id"]) > int(query["min_id"])]
+        return as_json(statuses)
+
+    server = use(scenario)
+    first = crawl(server, tmp_path)
+    server.phase = 2
+    second = crawl(server, tmp_path, crawl_state=first.status["crawl_state"])
+    assert ids_of(second) == ["104"]
+    assert second.status["state"] == "ok"
+    assert second.stats.get("monitor/mastodon/recent_unread", 0) >= 1

@@ -114,3 +114,19 @@ def test_a_429_without_retry_after_waits_for_the_quota_reset(headers: dict[str, 
     assert isinstance(retry, Request)
     # (not the 60 s default)
     assert 240 < middleware.busy_until["a.example"] - time.monotonic() <= 250
+
+
+def test_a_429_whose_reset_has_passed_waits_the_default() -> None:
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.http import Response
+
+    crawler = get_crawler(Spider, settings_dict={"MONITOR_RETRY_AFTER_DEFAULT": 60})
+    crawler.spider = Spider.from_crawler(crawler, name="test")
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    request = Request("https://a.example/api/v1/accounts/1/statuses")
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2020-01-01T00:00:00Z"}
+    response = Response(request.url, status=429, headers=headers, request=request)
+    assert isinstance(asyncio.run(middleware.process_response(request, response)), Request)
+    assert 55 < middleware.busy_until["a.example"] - time.monotonic() <= 60

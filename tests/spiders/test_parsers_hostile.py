@@ -583,6 +583,12 @@ def test_iso_timestamps_with_a_lower_case_z() -> None:
         ("application/octet-stream", b"\x89PNG\r\n\x1a\n", "application/octet-stream"),
         ("text/html; charset=utf-8", b"<p>Adresse: 12 rue de la Paix</p>", None),
         ("", b"<html><body>plain page</body></html>", None),
+        (  # a Word document: only text types are pages
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("application/xhtml+xml", b"<html xmlns='http://www.w3.org/1999/xhtml'/>", None),
     ],
 )
 def test_binary_content_is_not_a_page(content_type: str, body: bytes, expected: str | None) -> None:
@@ -617,3 +623,37 @@ def test_a_callback_that_raises_marks_the_account_failed() -> None:
     assert status.state == "error"
     assert "OverflowError" in status.error and ACCOUNT in status.error
     assert crawler.stats.get_value("monitor/callback_errors") == 1
+
+
+def test_a_callback_that_raises_on_an_archive_page_does_not_fail_a_live_account() -> None:
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from spiders.feed import FeedSpider
+
+    crawler = get_crawler(FeedSpider, settings_dict={"ARCHIVE_URL": "http://127.0.0.1:9"})
+    spider = FeedSpider.from_crawler(crawler, url=ACCOUNT)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    try:
+        raise ValueError("unreadable snapshot")
+    except ValueError:
+        failure = Failure()
+    archived = TextResponse(url="http://127.0.0.1:9/web/2024/https://example.org/feed")
+    crawler.signals.send_catch_log(
+        signals.spider_error, failure=failure, response=archived, spider=spider
+    )
+    assert spider.account_status().state == "ok"
+    assert crawler.stats.get_value("monitor/archive/errors") == 1
+
+
+def test_a_bluesky_item_without_indexed_at_falls_back_to_created_at() -> None:
+    item = {
+        "post": {
+            "uri": "at://did:plc:abc/app.bsky.feed.post/3k",
+            "record": {"text": "hi", "createdAt": "2024-05-01T10:00:00Z"},
+        }
+    }
+    assert bluesky.indexed_at(item) == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    item["post"]["indexedAt"] = "2024-05-01T10:00:02Z"
+    assert bluesky.indexed_at(item) == datetime(2024, 5, 1, 10, 0, 2, tzinfo=UTC)
