@@ -1,6 +1,7 @@
 """Mastodon accounts through the public REST API, with the account RSS feed as fallback.
 
-crawl_state: ``{"account_id": "<id>", "since_id": "<newest status id seen>"}``.
+crawl_state: ``{"account_id": "<id>", "since_id": "<newest status id seen>", "edited": "<id>=<digest
+of its edited_at> ..."}`` (the edits on the newest page already yielded).
 
 Only cursor ids (``parser.is_cursor_id``: Mastodon's 64-bit integers of 1 to 20 digits, or
 the string ids of other servers, such as GoToSocial's ULIDs) become ``since_id``; paging
@@ -195,8 +196,9 @@ class MastodonSpider(MonitorSpider):
     @home_only
     def parse_recent(self, response: Response) -> Iterator[Any]:
         """Later crawls: the newest page once more, for edits of posts already seen. Those
-        showing an edit (``parser.was_edited``) are yielded again: the storage keeps a new
-        version when the text changed and only touches the post otherwise. Posts newer
+        showing an edit not yielded before (``parser.edit_mark``, remembered in the state's
+        ``edited``) are yielded again: the storage keeps a new version when the text changed
+        and only touches the post otherwise. Posts newer
         than ``since_id`` are left to ``parse_newer``, which moves the resume point. This
         extra page never fails the crawl: a bad answer here is only counted (``parse_newer``
         reports the account's state from its own answers)."""
@@ -208,12 +210,23 @@ class MastodonSpider(MonitorSpider):
         except BadResponse:
             self.crawler.stats.inc_value("monitor/mastodon/recent_unread")
             return
-        edited = [
-            p
-            for p in posts
-            if _id_key(parser.status_id_of(p.post_id)) <= _id_key(self.since_id)
-            and parser.was_edited(p)
-        ]
+        seen = dict(
+            token.split("=", 1)
+            for token in self.previous_state.get("edited", "").split()
+            if "=" in token
+        )
+        marks: dict[str, str] = {}
+        edited = []
+        for post in posts:
+            status_id = parser.status_id_of(post.post_id)
+            if _id_key(status_id) > _id_key(self.since_id):
+                continue
+            mark = parser.edit_mark(post)
+            if mark and status_id:
+                marks[status_id] = mark
+                if seen.get(status_id) != mark:  # (an edit not yielded by an earlier crawl)
+                    edited.append(post)
+        self.crawl_state["edited"] = " ".join(f"{k}={v}" for k, v in marks.items())
         self.crawler.stats.inc_value("monitor/mastodon/edited_rechecked", len(edited))
         yield from self.counted(edited)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -356,18 +357,26 @@ def status_to_post(
     )
 
 
-def was_edited(post: Post) -> bool:
-    """True when a post read from the API shows an edit: a non-empty ``edited_at`` on its
-    status, on the status it boosts, or on the status it quotes."""
+def edit_mark(post: Post) -> str:
+    """A short digest of the ``edited_at`` values a post read from the API shows (on its
+    status, the status it boosts, the status it quotes); "" when it shows no edit."""
     try:
         status = json.loads(post.raw)
     except (ValueError, RecursionError):
-        return False
+        return ""
     if not isinstance(status, dict):
-        return False
+        return ""
     reblog = status.get("reblog") if isinstance(status.get("reblog"), dict) else None
     shown = [status, reblog, _quoted_status(status), _quoted_status(reblog or {})]
-    return any(s is not None and str_or_none(s.get("edited_at")) for s in shown)
+    edits = [str_or_none(s.get("edited_at")) for s in shown if s is not None]
+    if not any(edits):
+        return ""
+    return hashlib.sha256(repr(edits).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def was_edited(post: Post) -> bool:
+    """True when a post read from the API shows an edit (see :func:`edit_mark`)."""
+    return bool(edit_mark(post))
 
 
 def parse_statuses(
