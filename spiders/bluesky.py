@@ -36,7 +36,10 @@ PROFILE_PATH = re.compile(r"^/profile/([A-Za-z0-9._:%-]{3,253})/?$")
 # How far below the newest known item the feed's order (the earlier of createdAt and
 # indexedAt) may put a new post: paging goes on until an item indexed this long before.
 SORT_OVERLAP = timedelta(days=1)
-NEWEST_IDS_MAX = 10  # ids kept for items sharing the newest indexedAt
+NEWEST_IDS_MAX = 100  # ids kept for items sharing the newest indexedAt (when full: all known)
+# Pages read on after one that held a known item (a slow clock's post may sit below known
+# ones; a hostile server mixing one new post into known ones would page on for ever).
+PAGES_PAST_KNOWN = 2
 
 
 def _iso(moment: datetime) -> str:
@@ -57,6 +60,7 @@ class BlueskySpider(MonitorSpider):
         self.actor = match.group(1)
         self.newest_at = not_in_future(parse_iso(self.previous_state.get("newest_at")))
         self.newest_ids = set(self.previous_state.get("newest_ids", "").split())
+        self._pages_past_known = 0
         if self.newest_at is None:
             self.crawl_state.pop("newest_at", None)
             self.crawl_state.pop("newest_ids", None)
@@ -107,7 +111,9 @@ class BlueskySpider(MonitorSpider):
         if self.newest_at is None or entry.indexed_at is None:
             return True
         if entry.indexed_at == self.newest_at:
-            return entry.post.post_id not in self.newest_ids
+            # (a full list cannot tell: every item at that moment counts as seen)
+            full = len(self.newest_ids) >= NEWEST_IDS_MAX
+            return not full and entry.post.post_id not in self.newest_ids
         return entry.indexed_at > self.newest_at
 
     def _reached_known(self, entries: list[parser.FeedEntry]) -> bool:
@@ -161,6 +167,9 @@ class BlueskySpider(MonitorSpider):
         self.note_problems(problems, response)
         reached_known = self._reached_known(entries)
         fresh = [entry for entry in entries if self._is_new(entry)]
+        if len(fresh) < len([e for e in entries if not e.pinned]):
+            self._pages_past_known += 1  # this page held known items
+            reached_known = reached_known or self._pages_past_known > PAGES_PAST_KNOWN
         limit = self.backfill - self.posts_yielded if self.newest_at is None else None
         posts = self.counted([entry.post for entry in fresh], limit)
         kept = {id(post) for post in posts}

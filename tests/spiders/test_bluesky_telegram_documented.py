@@ -239,6 +239,39 @@ def test_bluesky_paging_goes_past_known_posts_to_a_skewed_one_sorted_below(
     assert len(feed_hits) == 2 and "cursor=c1" in feed_hits[1], feed_hits
 
 
+def test_bluesky_pages_mixing_one_new_post_into_known_ones_end(site: Site, tmp_path: Path) -> None:
+    """A hostile feed adds one new post to every page of known ones, with a fresh cursor each
+    time: paging stops a few pages past the first page that held known posts."""
+    known = [bsky(f"k{n}", NOW - HOUR - n * timedelta(seconds=1), NOW - HOUR) for n in range(5)]
+    serve_feed(site, {"": known})
+    state = site.crawl(tmp_path, "bluesky", url=BLUESKY).status["crawl_state"]
+    pages = {
+        ("" if n == 0 else f"c{n}"): [
+            bsky(f"new{n}", NOW - timedelta(minutes=1), NOW - timedelta(seconds=n)),
+            *known,
+        ]
+        for n in range(50)
+    }
+    serve_feed(site, pages)
+    site.hits.clear()
+    second = site.crawl(tmp_path, "bluesky", url=BLUESKY, crawl_state=state)
+    feed_hits = [h for h in site.hits if "getAuthorFeed" in h]
+    assert len(feed_hits) <= 4, feed_hits
+    assert second.status["state"] == "ok"
+
+
+def test_bluesky_many_posts_at_the_newest_moment_do_not_come_back(
+    site: Site, tmp_path: Path
+) -> None:
+    moment = NOW - HOUR
+    tied = [bsky(f"t{n:03d}", moment, moment) for n in range(120)]
+    serve_feed(site, {"": tied[:60], "c1": tied[60:]})
+    first = site.crawl(tmp_path, "bluesky", url=BLUESKY, backfill="500")
+    assert len(first.posts) == 120
+    second = site.crawl(tmp_path, "bluesky", url=BLUESKY, crawl_state=first.status["crawl_state"])
+    assert second.posts == []
+
+
 def test_bluesky_repost_is_new_by_its_own_indexedAt_and_a_pin_does_not_stop_paging(
     site: Site, tmp_path: Path
 ) -> None:
