@@ -129,6 +129,11 @@ class FeedSpider(MonitorSpider):
             known = set(seen)
             listed = zip(posts[:SEEN_MAX], tokens[:SEEN_MAX], strict=True)
             fresh = [post for post, token in listed if token not in known]
+            if seen and len(fresh) > self.backfill and len(fresh) == len(posts[:SEEN_MAX]):
+                # Nothing seen before and more than a backfill: ids that change on every
+                # request (or a replaced feed) would otherwise bring the whole feed each time.
+                self.crawler.stats.inc_value("monitor/feed/all_entries_new")
+                fresh = fresh[: self.backfill]
         self.crawl_state["seen"] = " ".join(merge_seen(tokens, seen or []))
         self.crawl_state.pop("last_id", None)  # (written by older versions)
         self._remember(posts)

@@ -241,6 +241,25 @@ def test_a_feed_longer_than_the_seen_list_is_not_yielded_again(
     assert third.posts == []
 
 
+def test_a_feed_whose_ids_change_every_time_brings_a_backfill_at_most(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    def feed(round_: int) -> str:
+        return rss(
+            "".join(
+                rss_item(f"r{round_}-{n}", f"N{n}", NOW - timedelta(minutes=n)) for n in range(300)
+            )
+        )
+
+    feed_server.serve(feed(1), RSS)
+    first = crawl(feed_server, tmp_path)
+    assert len(first.posts) == 200  # the backfill
+    feed_server.serve(feed(2), RSS)
+    second = crawl(feed_server, tmp_path, first.status["crawl_state"])
+    assert len(second.posts) == 200
+    assert second.stats.get("monitor/feed/all_entries_new") == 1
+
+
 def test_seen_entries_are_bounded_latest_feed_first() -> None:
     current = [f"{n:016x}:{'a' * 16}" for n in range(3)]
     previous = [f"{n:016x}:{'b' * 16}" for n in range(2, SEEN_MAX + 10)]
