@@ -290,6 +290,10 @@ class Doc:
         self.cache[_WORDS] = (version, result)
         return result
 
+    def words_present(self, words: tuple[str, ...]) -> frozenset[str]:
+        """Which of ``words`` occur in :attr:`lower` (as substrings, glued or not)."""
+        return _WORDS.register(words) & self._word_occurrences()[1]
+
     def has_words(self, words: tuple[str, ...]) -> bool:
         """Whether any of ``words`` occurs in :attr:`lower` (as a substring, glued or not)."""
         return bool(self._word_index(words)[0])

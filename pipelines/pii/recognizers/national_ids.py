@@ -14,13 +14,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import ID_WORDS, Recognizer
 from pipelines.pii.shape import min_digit_run
-from pipelines.pii.text import Doc, trie_pattern
+from pipelines.pii.text import Doc
 
 _B = r"(?<![0-9A-Za-z+])"  # (after a "+" it is a phone number: +447422023458)
 _E = r"(?![0-9A-Za-z])"
@@ -95,20 +94,12 @@ SCHEMES: tuple[Scheme, ...] = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _all_words_regex() -> re.Pattern[str]:
-    words = {w for s in SCHEMES for w in s.context} | set(ID_WORDS)
-    # Trie-shaped: at each position the longest word, as a longest-first alternation would.
-    return re.compile(trie_pattern(sorted(words)))
+_ALL_WORDS = tuple(sorted({w for s in SCHEMES for w in s.context} | set(ID_WORDS)))
 
 
 def _words_present(doc: Doc) -> frozenset[str]:
-    """Context words of any scheme present in the document (computed once per document)."""
-    found = doc.cache.get("national_id_words")
-    if found is None:
-        found = frozenset(_all_words_regex().findall(doc.lower))
-        doc.cache["national_id_words"] = found
-    return found
+    """Context words of any scheme present in the document (from the shared word pass)."""
+    return doc.words_present(_ALL_WORDS)
 
 
 def _details(module: Any, compact: str) -> dict[str, Any]:
