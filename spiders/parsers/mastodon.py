@@ -30,6 +30,7 @@ from spiders.parsers.common import (
 
 __all__ = [
     "account_state",
+    "edit_mark",
     "is_cursor_id",
     "is_status_id",
     "link_url",
@@ -42,7 +43,6 @@ __all__ = [
     "status_id_key",
     "status_id_of",
     "status_to_post",
-    "was_edited",
 ]
 
 PLATFORM = "mastodon"
@@ -372,11 +372,6 @@ def edit_mark(post: Post) -> str:
     if not any(edits):
         return ""
     return hashlib.sha256(repr(edits).encode("utf-8", "surrogatepass")).hexdigest()[:12]
-
-
-def was_edited(post: Post) -> bool:
-    """True when a post read from the API shows an edit (see :func:`edit_mark`)."""
-    return bool(edit_mark(post))
 
 
 def parse_statuses(

@@ -200,8 +200,9 @@ COUNT_WORDS = (
 )
 # A clause ends between a negative word and a number: 快递单都不撕就扔楼下，上面写着：收件人 138...
 _CJK_CLAUSE_END = re.compile("[，；]")
-# Another number between a negative word and a candidate: the word is that number's label.
-_OTHER_NUMBER = re.compile(r"\d{5}")
+# Another number between a word and a candidate: the word is that number's label (a negative
+# word, a passport word: "Passport # 1:" and "(issued 2019)" are not numbers of their own).
+OTHER_NUMBER = re.compile(r"\d{5}")
 
 # Words of tutorials, documentation and form examples ("use the sandbox card 4242 ...",
 # "die Beispiel-IBAN aus der Doku"): they cap the score even when a context word is nearer,
@@ -316,7 +317,7 @@ class Recognizer:
         neg = doc.word_before(start, size, self.negative) if self.negative else -1
         if neg != -1 and (
             self.other_sentence(doc, start - size, neg, start)
-            or _OTHER_NUMBER.search(doc.folded, max(0, start - size) + neg, start)
+            or OTHER_NUMBER.search(doc.folded, max(0, start - size) + neg, start)
         ):
             neg = -1  # "My order was cancelled. 415-555-0134", "ISBN 978612... an BE66 ..."
         if self.negative:  # (recognizers without negative words have no count words either)
@@ -358,7 +359,7 @@ class Recognizer:
         ``passport #6901...``). A number that needs context claims its span only then: in
         ``ID number and phone 15816289099`` the phone word is nearer."""
         word_end = self.context_end(doc, start)
-        return word_end != -1 and LABEL_TAIL.fullmatch(doc.lower, word_end, start) is not None
+        return word_end != -1 and self.labels(doc, 0, word_end, start)
 
     def hopeless(
         self, doc: Doc, start: int, end: int, base: float, with_context: float | None = None

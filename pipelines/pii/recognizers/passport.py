@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from pipelines.pii.model import Candidate
-from pipelines.pii.recognizers.base import Recognizer
+from pipelines.pii.recognizers.base import OTHER_NUMBER, Recognizer
 from pipelines.pii.text import Doc
 
 PATTERN = re.compile(
@@ -60,7 +60,6 @@ CONTEXT = (
     "passi",
     "🛂",
 )
-_OTHER_NUMBER = re.compile(r"\d{5}")  # not "Passport # 1:", "(issued 2019)"
 COUNTRY = {"cn": "CN", "fr": "FR", "de": "DE", "nl": "NL", "kr": "KR", "ru": "RU"}
 
 
@@ -89,7 +88,7 @@ class PassportRecognizer(Recognizer):
         word_end = self.context_end(doc, start)
         if word_end == -1:
             return True  # the word may follow the number; score() decides
-        return _OTHER_NUMBER.search(doc.folded, word_end, start) is None
+        return OTHER_NUMBER.search(doc.folded, word_end, start) is None
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = doc.folded
