@@ -600,50 +600,44 @@ def test_binary_content_is_not_a_page(content_type: str, body: bytes, expected: 
     assert binary_type(Response(ACCOUNT, body=body, headers=headers)) == expected
 
 
-def test_a_callback_that_raises_marks_the_account_failed() -> None:
-    """An unexpected exception in a callback (Scrapy's spider_error signal) leaves the
-    account in ``error`` with the exception named, not ``ok`` with no error."""
+def _raise_in_callback(error: Exception, url: str, settings: dict[str, Any] | None = None) -> Any:
+    """A feed spider whose callback for a response from ``url`` raised ``error`` (sent as
+    Scrapy's spider_error signal); returns the crawler."""
     from scrapy import signals
     from scrapy.utils.test import get_crawler
 
     from spiders.feed import FeedSpider
 
-    crawler = get_crawler(FeedSpider)
-    spider = FeedSpider.from_crawler(crawler, url=ACCOUNT)
-    crawler.spider = spider
+    crawler = get_crawler(FeedSpider, settings_dict=settings or {})
+    crawler.spider = FeedSpider.from_crawler(crawler, url=ACCOUNT)
     crawler.stats.open_spider()
     try:
-        raise OverflowError("date value out of range")
-    except OverflowError:
+        raise error
+    except type(error):
         failure = Failure()
     crawler.signals.send_catch_log(
-        signals.spider_error, failure=failure, response=TextResponse(url=ACCOUNT), spider=spider
+        signals.spider_error, failure=failure, response=TextResponse(url=url), spider=crawler.spider
     )
-    status = spider.account_status()
+    return crawler
+
+
+def test_a_callback_that_raises_marks_the_account_failed() -> None:
+    """An unexpected exception in a callback leaves the account in ``error`` with the
+    exception named, not ``ok`` with no error."""
+    crawler = _raise_in_callback(OverflowError("date value out of range"), ACCOUNT)
+    status = crawler.spider.account_status()
     assert status.state == "error"
     assert "OverflowError" in status.error and ACCOUNT in status.error
     assert crawler.stats.get_value("monitor/callback_errors") == 1
 
 
 def test_a_callback_that_raises_on_an_archive_page_does_not_fail_a_live_account() -> None:
-    from scrapy import signals
-    from scrapy.utils.test import get_crawler
-
-    from spiders.feed import FeedSpider
-
-    crawler = get_crawler(FeedSpider, settings_dict={"ARCHIVE_URL": "http://127.0.0.1:9"})
-    spider = FeedSpider.from_crawler(crawler, url=ACCOUNT)
-    crawler.spider = spider
-    crawler.stats.open_spider()
-    try:
-        raise ValueError("unreadable snapshot")
-    except ValueError:
-        failure = Failure()
-    archived = TextResponse(url="http://127.0.0.1:9/web/2024/https://example.org/feed")
-    crawler.signals.send_catch_log(
-        signals.spider_error, failure=failure, response=archived, spider=spider
+    crawler = _raise_in_callback(
+        ValueError("unreadable snapshot"),
+        "http://127.0.0.1:9/web/2024/https://example.org/feed",
+        {"ARCHIVE_URL": "http://127.0.0.1:9"},
     )
-    assert spider.account_status().state == "ok"
+    assert crawler.spider.account_status().state == "ok"
     assert crawler.stats.get_value("monitor/archive/errors") == 1
 
 
