@@ -7,12 +7,7 @@ Everything is synthetic."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +17,7 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from pipelines.normalise import scanned_fields
 from pipelines.pii import Engine
 from spiders.parsers import bluesky, telegram
-from tests.mockserver import ROOT
-from tests.spiders.conftest import TEST_SETTINGS, CrawlResult
+from tests.spiders.loopback import Site
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "link_cards"
 FEED = FIXTURES / "bluesky_author_feed.json"
@@ -195,64 +189,23 @@ def test_telegram_message_without_a_preview_is_unchanged(tg_posts: dict[str, Any
 # -- Crawls through a loopback server ---------------------------------------------------------
 
 
-class Site:
-    """A loopback HTTP server answering fixed bodies by path."""
-
-    def __init__(self, routes: dict[str, tuple[str, bytes]]) -> None:
-        self.routes = routes
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                kind, body = routes.get(path, ("text/plain", b""))
-                self.send_response(200 if path in routes else 404)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def crawl(self, tmp_path: Path, spider: str, url: str) -> CrawlResult:
-        """One crawl in a subprocess (``tests.spiders.runner``) against this server, storing
-        into a database of its own under ``tmp_path``."""
-        out = tmp_path / f"crawl-{spider}.json"
-        command = [sys.executable, "-m", "tests.spiders.runner", str(out), spider, "-a"]
-        command.append(f"url={url}")
-        settings = {
-            **TEST_SETTINGS,
-            "BLUESKY_APPVIEW_URL": self.base,
-            "TELEGRAM_PREVIEW_URL": self.base,
-            "ARCHIVE_URL": self.base,
-        }
-        for key, value in settings.items():
-            command += ["-s", f"{key}={json.dumps(value)}"]
-        env = {**os.environ, "MONITOR_DATABASE_URL": f"sqlite:///{tmp_path / 'monitor.db'}"}
-        proc = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
-        )
-        assert proc.returncode == 0, proc.stderr
-        data = json.loads(out.read_text(encoding="utf-8"))
-        return CrawlResult(data["items"], data["stats"], proc.stderr)
-
-
 @pytest.fixture
 def site() -> Iterator[Site]:
     body = feed_body()
     del body["cursor"]  # one page
     profile = {"did": DID, "handle": "cards.bsky.test"}
-    server = Site(
-        {
-            "/xrpc/app.bsky.actor.getProfile": ("application/json", json.dumps(profile).encode()),
-            "/xrpc/app.bsky.feed.getAuthorFeed": ("application/json", json.dumps(body).encode()),
-            "/s/synthcards": ("text/html; charset=utf-8", PREVIEW.read_bytes()),
-        }
-    )
+    server = Site()
+    answers = {
+        "/xrpc/app.bsky.actor.getProfile": ("application/json", json.dumps(profile).encode()),
+        "/xrpc/app.bsky.feed.getAuthorFeed": ("application/json", json.dumps(body).encode()),
+        "/s/synthcards": ("text/html; charset=utf-8", PREVIEW.read_bytes()),
+    }
+    for path, (kind, payload) in answers.items():
+        server.routes[path] = lambda query, kind=kind, payload=payload: (
+            200,
+            {"Content-Type": kind},
+            payload,
+        )
     try:
         yield server
     finally:
@@ -261,7 +214,7 @@ def site() -> Iterator[Site]:
 
 
 def test_bluesky_crawl_flags_data_in_link_cards_and_deep_quotes(site: Site, tmp_path: Path) -> None:
-    result = site.crawl(tmp_path, "bluesky", BLUESKY)
+    result = site.crawl(tmp_path, "bluesky", url=BLUESKY)
     assert result.status["state"] == "ok", result.log
     posts = {rkey(p["post_id"]): p for p in result.posts}
     assert len(posts) == 7
@@ -273,7 +226,7 @@ def test_bluesky_crawl_flags_data_in_link_cards_and_deep_quotes(site: Site, tmp_
 
 
 def test_telegram_crawl_flags_data_in_link_previews(site: Site, tmp_path: Path) -> None:
-    result = site.crawl(tmp_path, "telegram", TELEGRAM)
+    result = site.crawl(tmp_path, "telegram", url=TELEGRAM)
     assert result.status["state"] == "ok", result.log
     posts = {p["post_id"]: p for p in result.posts}
     assert set(posts) == {"synthcards/50", "synthcards/51", "synthcards/52"}
