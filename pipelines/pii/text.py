@@ -217,11 +217,15 @@ class Doc:
             groups = [(g.start() + cs, g.end() + cs) for g in _GROUP.finditer(chunk)]
             n = len(groups)
             if _RUN_BEFORE.search(folded, max(0, cs - 64), cs) or _RUN_AFTER.match(folded, ce):
-                # Part of a longer run of numbers (a table): each group on its own.
+                # Part of a longer run of numbers (a table): each group on its own, the
+                # last with its check letter ("43012119890120614X 13887527991").
+                if folded[groups[-1][0]] in "Xx" and n > 1:
+                    groups[-2:] = [(groups[-2][0], groups[-1][1])]
                 for g0, g1 in groups:
-                    if MIN_SPAN <= g1 - g0 <= MAX_SPAN:
-                        raw = folded[g0:g1]
-                        out.setdefault(g1 - g0, []).append(Span(g0, g1, raw, raw, 1))
+                    raw = folded[g0:g1]
+                    compact = raw.translate(_DROP_SEPARATORS)
+                    if MIN_SPAN <= len(compact) <= MAX_SPAN:
+                        out.setdefault(len(compact), []).append(Span(g0, g1, raw, compact, 1))
                 continue
             for i in range(n):
                 gs = groups[i][0]

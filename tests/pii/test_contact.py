@@ -73,7 +73,38 @@ PHONE = [
     ("Referencia 626489164 de tu reclamación", "es", []),
     ("Numéro client 0615189261 sur la facture", "fr", []),
     ("Kundennummer 015238990298", "de", []),
+    # a shipping label's recipient: the parcel word before is not the number's label
+    ("快递单没打码 收件人唐荣 +86 188 0216 6441", "zh", [("phone", "+86 188 0216 6441")]),
+    # an en or em dash between two numbers is punctuation, not a digit separator
+    ("Lake Diana OH 25964 — (702) 854-1056. ok", "en", [("phone", "(702) 854-1056")]),
+    ("+90 501 416 52 25 — 2019", "tr", [("phone", "+90 501 416 52 25")]),
+    ("KL1457 dep 17:06 (2020.10.31)", None, []),  # a time, then a date
 ]
+
+
+# The region a national number is read in: the hints' first region where it is valid,
+# unless the post states no country and the digits are grouped as another hinted (or, without
+# hints, another common) region writes its numbers, in another count of groups.
+REGION = [
+    ("Appelle au 078 527 51 87", "fr", "CH", "+41785275187"),
+    ("Appelle au 07 85 27 51 87", "fr", "FR", "+33785275187"),
+    ("Appelle au 078 527 51 87", "fr-FR", "FR", "+33785275187"),  # the stated country
+    ("Tel 0663 433605 bitte", None, "AT", "+43663433605"),
+    ("Handy: 03538 23451", "de", "DE", "+49353823451"),  # as many groups: the first region
+    ("Handy 078-553-16-76", "de", "CH", "+41785531676"),
+    ("tel (0212) 155 37 94", "tr", "TR", "+902121553794"),
+    ("Mobil: 45 34 53 19", "nb", "NO", "+4745345319"),
+    ("puh. 041 1958714", "fi", "FI", "+358411958714"),
+    ("Tel.: 011 15-2223-0887", "es-AR", "AR", "+5491122230887"),  # 15: Argentine mobile
+    ("cell 0909 8790843", "en-GB", "GB", "+449098790843"),
+]
+
+
+@pytest.mark.parametrize(("text", "hints", "country", "value"), REGION)
+def test_phone_region(text: str, hints: str | None, country: str, value: str) -> None:
+    (found,) = [f for f in ENGINE.scan(text, hints=hints) if f.kind == "phone"]
+    assert (found.country, found.value) == (country, value)
+
 
 EMAIL = [
     ("Shares: john.doe@gmail.com", [("email", "john.doe@gmail.com")]),  # no count word here
@@ -85,6 +116,10 @@ EMAIL = [
     ("a..b@example.com", []),
     ("use icon@2x.png for retina screens", []),  # a file name
     ("git clone git@github.com:acme/widgets.git", []),  # an SSH remote
+    ("scp notes.txt deploy@build.example.com:~/site/", []),
+    # combo-list lines of a credential dump: address, colon, password
+    ("carre_1372@hotmail.fr:wOjTz2", [("email", "carre_1372@hotmail.fr")]),
+    ("244349720@qq.com:HOmz2VTw\n", [("email", "244349720@qq.com")]),
     ("mail me at a.b@example.com: thanks", [("email", "a.b@example.com")]),
     ("luofang@example.org。isbn 978", [("email", "luofang@example.org")]),  # 。 ends it
     # written to dodge scrapers: bracketed "at" and "dot"
@@ -253,6 +288,12 @@ NOT_PHONE = [
     ("bank app says IBAN BG33 FINV 0976 8531 9847 39 is invalid", None),  # an IBAN's tail
     ("받는분 연락처 없음 운송장번호 0494-4175-7754.", None),  # a waybill
     ("CEP: 01310-100", "pt"),  # a Brazilian postcode
+    ("Tempo em Salvador 40020-000: 0°C", "pt"),  # a postcode without its word
+    ("Chrome 127.0.6469.199 broke my extension", "en"),  # a version with a lone 0 part
+    ("Tonight's numbers: 26 39 41 42 54 PB 1", "en"),  # a draw: ever larger numbers
+    ("Primitiva del 29 de noviembre de 2024: 7-12-13-30-38", "es"),
+    ("Vinyl reissue of the 2013 album, 6-804-60179-3", "en"),  # an ISBN-10
+    ("Film ma 830 809 350 wyświetleń", "pl"),  # a count of views
 ]
 
 

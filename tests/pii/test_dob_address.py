@@ -162,6 +162,23 @@ DOB = [
     ("발생일 2013.07.26.", "ko", []),  # 발생일: date of occurrence
     ("創業7周年の誕生日！設立は1989年1月6日", "ja", []),
     ("Cumpleaños de la Game Boy: lanzada el 07/12/1999", "es", []),
+    # a birth word in the plural names a kind of data, not the date after it
+    (
+        "Fuite chez Acme : noms et dates de naissance, selon un communiqué du 23/05/2019.",
+        "fr",
+        [],
+    ),
+    ("Names and dates of birth leaked in the breach announced on March 3, 2019.", "en", []),
+    ("dates of birth: 03/04/1985", "en", [("date_of_birth", "03/04/1985")]),
+    ("生日 民國65年2月16日", "zh-TW", [("date_of_birth", "民國65年2月16日")]),  # 1976
+    # birth statistics and the date of their report
+    ("1987年の出生数は1,599,273人で過去最少、令和5年9月28日に厚労省が発表", "ja", []),
+    ("1987年出生人口为1599273人，2023年7月25日国家统计局发布", "zh", []),
+    (
+        "| Name | Dates de naissance |\n|---|---|\n| Jo | 03/04/1985 |",
+        "fr",
+        [("date_of_birth", "03/04/1985")],
+    ),
 ]
 
 ADDRESS = [

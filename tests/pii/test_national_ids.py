@@ -17,6 +17,11 @@ CN_RIC = [
     ("身份证号：440305198506123216", [("cn_ric", "440305198506123216")]),
     ("身份证 11010519491231002X 已曝光", [("cn_ric", "11010519491231002X")]),
     ("身份证 11010519491231002x", [("cn_ric", "11010519491231002x")]),
+    # a leaked list: name, ID, phone (the ID's check letter is not a group of its own)
+    (
+        "钟玉梅 11010519491231002X 13887527991",
+        [("cn_ric", "11010519491231002X"), ("phone", "13887527991")],
+    ),
     (
         "身份证号码４４０３０５１９８５０６１２３２１６。",
         [("cn_ric", "４４０３０５１９８５０６１２３２１６")],
@@ -95,6 +100,12 @@ OTHER_IDS = [
     ("护照号码 E12345678", [("cn_passport", "E12345678")]),
     ("passport number 123456789", [("passport", "123456789")]),
     ("passnummer 52631182 lol", [("passport", "52631182")]),  # Swedish: 8 digits
+    ("Pasnummer: 819013201", [("passport", "819013201")]),  # Danish
+    ("in the screenshot: PPT 823933396", [("passport", "823933396")]),
+    # the word after a number labels the next value, not it
+    ('"cep": "73223824", "passport": "FT294516"', [("passport", "FT294516")]),
+    ("DNI: 77.380.492-M", [("es_dni", "77.380.492-M")]),  # dots: not the Argentine DNI
+    ("NISS = 67.11.30-139.57", [("be_nn", "67.11.30-139.57")]),
     (
         "тел. +7 916 123-45-67, паспорт 4510 123456",
         [("phone", "+7 916 123-45-67"), ("ru_passport", "4510 123456")],

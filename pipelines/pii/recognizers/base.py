@@ -150,6 +150,10 @@ NEGATIVE_WORDS = (
     "kargo takip",
     "destek talebi",
     "sipariş",
+    "رقم الطلب",  # Arabic: order number, the order, tracking number, invoice
+    "الطلب",
+    "رقم التتبع",
+    "الفاتورة",
     "numer zamówienia",
     "numer przesyłki",
     "zendingnummer",
@@ -200,6 +204,8 @@ COUNT_WORDS = (
 )
 # A clause ends between a negative word and a number: 快递单都不撕就扔楼下，上面写着：收件人 138...
 _CJK_CLAUSE_END = re.compile("[，；]")
+# After a word: a key-value separator and the start of a value (the word is that value's label).
+_LABELS_NEXT = re.compile(r"""["']?\s?[:=：]\s?["']?\s?[0-9A-Za-z+(]""")
 # Another number between a word and a candidate: the word is that number's label (a negative
 # word, a passport word: "Passport # 1:" and "(issued 2019)" are not numbers of their own).
 OTHER_NUMBER = re.compile(r"\d{5}")
@@ -309,8 +315,7 @@ class Recognizer:
         pos = doc.word_before(start, size, words)
         after = False
         if pos == -1 and (
-            doc.find_word(end, doc.field_end(end, CONTEXT_AFTER), words) != -1
-            or doc.labelled_by_column(start, words)
+            self.named_after(doc, end, words) or doc.labelled_by_column(start, words)
         ):
             pos = start - max(0, start - size)  # the length of the window before
             after = True
@@ -330,6 +335,14 @@ class Recognizer:
         if doc.url_spans and doc.in_url(start, end):
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)
+
+    @staticmethod
+    def named_after(doc: Doc, end: int, words: tuple[str, ...]) -> bool:
+        """Whether one of ``words`` follows the candidate ending at ``end`` closely, in its
+        field, and is not the label of the next value (``SSN=772551771, Passport: 4075...``,
+        ``..., 73223824", "passport": "FT294516"``)."""
+        found = doc.find_word(end, doc.field_end(end, CONTEXT_AFTER), words)
+        return found != -1 and _LABELS_NEXT.match(doc.folded, end + found) is None
 
     @staticmethod
     def other_sentence(doc: Doc, lo: int, word_end: int, start: int) -> bool:

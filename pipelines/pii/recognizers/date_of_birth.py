@@ -70,7 +70,16 @@ def month_number(word: str) -> int | None:
 
 _MONTH_KEYS = {name.replace("ı", "i"): number for name, number in MONTHS.items()}
 # Japanese eras: the Gregorian year before each era's first (平成10年 is 1998).
-ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+# Japanese eras, and Taiwan's Republic era (民國65年 is 1976).
+ERAS = {
+    "明治": 1867,
+    "大正": 1911,
+    "昭和": 1925,
+    "平成": 1988,
+    "令和": 2018,
+    "民國": 1911,
+    "民国": 1911,
+}
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
 _HAN_NUMBERS = "〇零一二三四五六七八九十"
@@ -99,8 +108,8 @@ PATTERN = re.compile(_DATES, re.IGNORECASE)
 PATTERN_HAN = re.compile(
     rf"{_DATES}|(?P<hy>[{_HAN_DIGITS}]{{4}}) ?年 ?(?P<hm>[{_HAN_NUMBERS}]{{1,3}}) ?月 ?"
     rf"(?P<hd>[{_HAN_NUMBERS}]{{1,3}}) ?[日号]"
-    # a Japanese era year: 平成10年4月8日, 昭和元年
-    rf"|(?P<era>{'|'.join(ERAS)}) ?(?P<ey>\d{{1,2}}|元) ?年 ?(?P<em>\d{{1,2}}) ?月 ?"
+    # an era year: 平成10年4月8日, 昭和元年, 民國65年2月16日
+    rf"|(?P<era>{'|'.join(ERAS)}) ?(?P<ey>\d{{1,3}}|元) ?年 ?(?P<em>\d{{1,2}}) ?月 ?"
     rf"(?P<ed>\d{{1,2}}) ?日",
     re.IGNORECASE,
 )
@@ -184,6 +193,19 @@ CONTEXT = (
     "народився",
     "народилася",
 )
+# Birth words in the plural name a kind of data ("names, e-mails and dates of birth leaked,
+# says a statement of 23/05/2019"): they count only as a label right before the date.
+PLURAL_WORDS = (
+    "dates of birth",
+    "birth dates",
+    "birthdates",
+    "dates de naissance",
+    "fechas de nacimiento",
+    "geburtsdaten",
+    "datas de nascimento",
+    "geboortedata",
+)
+PLURAL_LENGTH = max(map(len, PLURAL_WORDS))
 # Birth words written after the date: "1988年5月20日生，", "1992年11月3日出生", "March 3, 1990
 # is her birthday"; a bare 生 only right after the date and before punctuation (生效 is
 # "takes effect").
@@ -338,6 +360,20 @@ EVENT_WORDS = (
     "出生證明",
     "birthday party",
     "birthday dinner",
+    # birth statistics: "1987年の出生数は…、令和5年9月28日に発表" (the date of a report)
+    "出生数",
+    "出生率",
+    "出生人口",
+    "出生人数",
+    "出生者数",
+    "출생아",
+    "출생률",
+    "birth rate",
+    "birthrate",
+    "natalité",
+    "geburtenrate",
+    "geburtenzahl",
+    "natalidad",
     "birthday lunch",
     "birthday brunch",
     "birthday celebration",
@@ -599,6 +635,12 @@ class DateOfBirthRecognizer(Recognizer):
         found = doc.find_word(end, stop.start() if stop else hi, AFTER_WORDS)
         return -1 if found == -1 else end + found
 
+    @staticmethod
+    def plural(doc: Doc, word_end: int) -> bool:
+        """Whether the birth word ending at ``word_end`` ends one of :data:`PLURAL_WORDS`."""
+        lo = max(0, word_end - PLURAL_LENGTH)
+        return doc.find_word(lo, word_end, PLURAL_WORDS) == word_end - lo
+
     def birth_word(self, doc: Doc, m: re.Match[str], lo: int) -> tuple[int, int, int] | None:
         """(window start, end of the birth word before relative to it or -1, end of the
         birth word after the date or -1) for the date ``m``, or None without birth context:
@@ -611,8 +653,9 @@ class DateOfBirthRecognizer(Recognizer):
         if short:
             lo = max(lo, start - SHORT_YEAR_WINDOW)
         birth = doc.find_word(lo, start, CONTEXT)
-        if birth != -1:
+        if birth != -1 and (not self.plural(doc, lo + birth) or self.labels(doc, lo, birth, start)):
             return lo, birth, -1
+        birth = -1
         after = self.after_word_end(doc, end)
         right_after = after != -1 and (
             doc.lower[end:after].strip() in _AFTER_WORD_SET or _AFTER.match(doc.lower, end)

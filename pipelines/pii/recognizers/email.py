@@ -69,9 +69,14 @@ FILE_EXTENSIONS = frozenset(
 )
 
 
+# After an SSH remote's host: a path (``owner/repo.git``, ``~/site``), not a password.
+_REMOTE_PATH = re.compile(r":[\w.~-]*/")
+
+
 def is_git_remote(text: str, end: int) -> bool:
-    """``git@github.com:owner/repo``: an SSH remote, not a mailbox."""
-    return text.startswith(":", end) and end + 1 < len(text) and not text[end + 1].isspace()
+    """``git@github.com:owner/repo``: an SSH remote, not a mailbox (``jane@mail.com:hunter2``,
+    a leaked combo-list line, is one)."""
+    return _REMOTE_PATH.match(text, end) is not None
 
 
 class EmailRecognizer(RegexRecognizer):

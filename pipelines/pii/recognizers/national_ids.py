@@ -55,7 +55,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("dk_cpr", "DK", "dk.cpr", r"\d{6}-\d{4}", ("cpr", "personnummer")),
     Scheme("no_fodselsnummer", "NO", "no.fodselsnummer", r"\d{6} ?\d{5}", ("fødselsnummer", "fodselsnummer", "personnummer")),
     Scheme("fi_hetu", "FI", "fi.hetu", r"\d{6}[-+A]\d{3}[0-9A-Y]", ("henkilötunnus", "hetu", "personbeteckning"), 0.7),
-    Scheme("be_nn", "BE", "be.nn", r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}", ("rijksregisternummer", "rijksregister", "rr-nummer", "rr nummer", "nn", "numéro national", "n° national", "nº national", "registre national", "national number", "nn belge", "numéro nn")),
+    Scheme("be_nn", "BE", "be.nn", r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}", ("rijksregisternummer", "rijksregister", "rr-nummer", "rr nummer", "nn", "numéro national", "n° national", "nº national", "registre national", "national number", "nn belge", "numéro nn", "niss", "inss")),
     Scheme("bg_egn", "BG", "bg.egn", r"\d{10}", ("егн", "egn")),
     Scheme("ch_ssn", "CH", "ch.ssn", r"756\.?\d{4}\.?\d{4}\.?\d{2}", ("ahv", "avs", "ssn", "sozialversicherungsnummer"), 0.7),
     Scheme("cz_rc", "CZ", "cz.rc", r"\d{6}/?\d{3,4}", ("rodné číslo", "rodne cislo", "rč")),
@@ -156,7 +156,8 @@ class StdnumIdRecognizer(Recognizer):
             return None  # no context: cannot reach the reporting threshold
         text = doc.folded
         try:
-            compact = self.module.compact(text[s:e])
+            # (dots never matter; not every stdnum module drops them: 77.380.492-M)
+            compact = self.module.compact(text[s:e].replace(".", ""))
             valid = self.module.is_valid(compact)
         except Exception:
             return None

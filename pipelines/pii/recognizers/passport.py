@@ -40,6 +40,8 @@ CONTEXT = (
     "pass:",
     "pass -",
     "passnummer",
+    "pasnummer",  # Danish
+    "ppt",  # (travel forms' abbreviation)
     "sein pass",
     "ihr pass",
     "mein pass",

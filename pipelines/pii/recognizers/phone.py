@@ -8,13 +8,15 @@ the scan fast the matcher runs only on short windows that a bounded pre-filter r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
+from itertools import pairwise
 from re import _constants as _sre_constants  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneMetadata, PhoneNumberMatcher
+from stdnum import isbn
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers.base import NEGATIVE_WORDS, Recognizer
@@ -34,6 +36,26 @@ LANGUAGE_REGIONS = {
     "ja": ("JP",),
     "ko": ("KR",),
     "ru": ("RU",),
+    "tr": ("TR",),
+    "da": ("DK",),
+    "nb": ("NO",),
+    "nn": ("NO",),
+    "no": ("NO",),
+    "fi": ("FI",),
+    "el": ("GR", "CY"),
+    "cs": ("CZ",),
+    "sk": ("SK",),
+    "hu": ("HU",),
+    "ro": ("RO",),
+    "uk": ("UA",),
+    "he": ("IL",),
+    "ar": ("SA", "AE", "EG", "MA"),
+    "hi": ("IN",),
+    "id": ("ID",),
+    "ms": ("MY",),
+    "th": ("TH",),
+    "vi": ("VN",),
+    "ca": ("ES",),
 }
 DEFAULT_REGIONS = ("US", "GB", "FR", "DE", "CN", "ES")
 # Labelled by a phone word, a number may be of any of these (Cell 357 184 4349 in an Italian
@@ -42,6 +64,9 @@ LABELLED_REGIONS = (
     *DEFAULT_REGIONS,
     *("BR", "IT", "MX", "IN", "JP", "KR", "HK", "SG", "AU", "NL", "PL", "PT", "RU", "TR", "AR"),
 )
+# Without hints, a number valid in a default region but grouped as another country writes
+# its numbers (0663 433605, Austrian) is that country's, if it is valid there too.
+GROUPING_REGIONS = (*LABELLED_REGIONS, "AT", "CH", "BE", "FI", "DK", "NO", "SE", "IE", "LU")
 MAXREPEAT = _sre_constants.MAXREPEAT
 sre_parse = _sre_parser.parse
 
@@ -52,11 +77,12 @@ sre_parse = _sre_parser.parse
 # inside (a sentence ends there: "+33621019498. 5237,90 €"), nor a run of dashes (fields of a
 # record: "430104 20020110 4330----131-7852-1283").
 _CANDIDATE = re.compile(
-    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/])"
+    r"(?=[+(\d])(?<![0-9A-Za-z+])(?<!\d[ .\-/:])"
     r"(?:\+\s?|00)?(?:\(\+?\d{1,5}\)\s?)?\d(?:[\d ()/]|-(?!-)|\.(?! )){2,38}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@年月])(?![ .\-/]?\d(?!\d*@|\d{3}年))"
 )
 _NON_DIGIT = re.compile(r"\D")
+_SPACED_DASH = re.compile(r"\s[\u2013\u2014]\s")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")  # 2024-05-06 14:00
 # Not phone numbers although libphonenumber may accept the digits: an IPv4 address, a
@@ -80,7 +106,8 @@ _DECIMAL_LIST = re.compile(r"\d\.\d(?: |$)")
 _COORDINATE = re.compile(r"[1-9]\d{0,2}\.\d{4,8}")
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _ISO_DATE_END = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}\Z")
-_VERSION = re.compile(r"\d\.\d\.")  # 8.7.2968.279: a version starts with single digits
+# 8.7.2968.279: a version starts with single digits; 127.0.6469.199 holds a lone 0 part
+_VERSION = re.compile(r"\d\.\d\.|\d+(?:\.\d+)*\.0\.\d")
 _MONEY = "€$£¥%°"
 # A US ZIP+4 code after its state (Phoenix, AZ 85038-3875).
 _ZIP_PLUS_FOUR = re.compile(r"[A-Z]{2},? \Z")
@@ -102,7 +129,12 @@ _TIME_OR_NEGATIVE_AFTER = re.compile(r":\d\d| -\d")
 _RANGE = re.compile(r"\d{5} ?- ?\d{5}")
 # The layouts of national IDs (a Belgian NN 95.05.07-714.37, a Brazilian CPF 739.528.027-02):
 # a number written so is never a phone number, valid or not.
-_ID_LAYOUT = re.compile(r"\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}")
+# ID layouts (Belgian NN, Brazilian CPF) and a Brazilian postcode (CEP 40020-000).
+_ID_LAYOUT = re.compile(r"\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}|\d{5}-\d{3}")
+# An ISBN-10 in its hyphenated groups (6-804-60179-3), checked by its check digit.
+_ISBN_GROUPS = re.compile(r"\d{1,5}-\d{1,7}-\d{1,7}-[\dX]")
+# A lottery draw: five or more numbers of one or two digits, each larger than the one before.
+_DRAW = re.compile(r"\d{1,2}(?:[ .\-/]\d{1,2}){4,}")
 _IBAN_BEFORE = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4})+ $")
 _YEARS = re.compile(r"(1[0-9]\d\d|20\d\d) ?- ?(1[0-9]\d\d|20\d\d)")
 _ROUND = re.compile(r"\d{1,3}([ .,])000(?:(?:\1)000)*")
@@ -126,7 +158,8 @@ _COUNTED = re.compile(
     r"|zł|pln|eur|usd|gbp|chf|sek|nok|dkk"
     r"|czk|huf|jpy|cny|rmb|inr|brl|mxn|rub|btc|eth|usdt|sats|euros?|dollars?|yuan|pts"
     r"|points|km|kg|mb|gb|tb|tokens|bytes|requests|hits|impressions|likes|clicks|streams"
-    r"|plays|visits|visitors|units|items|pcs)(?![^\W\d_])|[条万亿户元円원块]|人次)",
+    r"|plays|visits|visitors|units|items|pcs|vues|aufrufe|visualizaciones|wyświetle\w*"
+    r"|görüntülenme)(?![^\W\d_])|[条万亿户元円원块]|人次)",
     re.IGNORECASE,
 )
 # One dot between two runs of digits is a decimal point (2316.6368 @ 36416.36) unless a phone
@@ -186,6 +219,9 @@ CONTEXT = (
     "mi número",
     "son numéro",
     "mon numéro",
+    "mon num",
+    "son num",
+    "puh",  # Finnish: puhelin
     "his number",
     "her number",
     "seine nummer",
@@ -215,6 +251,9 @@ CONTEXT = (
     "联系",
     "联系方式",
     "微信",
+    "收件人",  # a shipping label's recipient: name and mobile (a leaked parcel photo)
+    "收货人",
+    "寄件人",
     "téléphone",
     "telephone",
     "tél",
@@ -335,9 +374,20 @@ def plausible(digits: str, region: str) -> bool:
     if prefix is None:
         return False
     m = prefix.match(digits)
-    if not m or m.end() == 0 or not lo <= n - m.end() <= hi:
+    if not m or m.end() == 0:
         return False
-    return bool(pattern.fullmatch(digits[m.end() :]))
+    rest = digits[m.end() :]
+    rule = _transform_rule(region)
+    if rule and m.lastindex and m.group(m.lastindex):
+        rest = m.expand(rule) + rest  # Argentina: 011 15-2223-0887 is 9 11 2223-0887
+    return lo <= len(rest) <= hi and bool(pattern.fullmatch(rest))
+
+
+@cache
+def _transform_rule(region: str) -> str | None:
+    """How the region rewrites what its national prefix pattern captured (metadata)."""
+    md = PhoneMetadata.metadata_for_region(region)
+    return md.national_prefix_transform_rule if md is not None else None
 
 
 @cache
@@ -373,6 +423,8 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     if _IPV4.fullmatch(raw) or _DECIMAL.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
         return True
     if _ROUND.fullmatch(raw) or _ID_LAYOUT.fullmatch(raw):
+        return True
+    if _ISBN_GROUPS.fullmatch(raw) and isbn.is_valid(raw):
         return True
     if _IBAN_BEFORE.search(text, max(0, start - 40), start):
         return True  # the tail of an IBAN (BG33 FINV 0976 8531 9847 39)
@@ -426,6 +478,14 @@ def not_a_phone_number(text: str, start: int, end: int) -> bool:
     return before == "-" and raw[0].isdigit() and (start < 2 or text[start - 2] in " \t\n(,;")
 
 
+def is_draw(raw: str) -> bool:
+    """Whether ``raw`` reads as a lottery draw (see ``_DRAW``): 26 39 41 42 54, 7-12-13-30-38."""
+    if raw[0] == "0" or not _DRAW.fullmatch(raw):
+        return False  # (06 12 34 56 78 is a French number)
+    numbers = [int(n) for n in _DIGIT_GROUP.findall(raw)]
+    return all(a < b for a, b in pairwise(numbers))
+
+
 _BRACKETED_CODE = re.compile(r"\(\+?(\d{1,3})\)\s?")
 # China's code before a mobile number without a "+" (86-19763247045, 86 139 1234 5678).
 _CN_CODE_MOBILE = re.compile(r"86[- ]?(1[3-9]\d(?:[- ]?\d{4}){2})")
@@ -461,20 +521,64 @@ def written_as_dialled(raw: str, num: phonenumbers.PhoneNumber) -> bool:
 
 
 def whole_number(
-    raw: str, regions: tuple[str, ...]
+    raw: str,
+    regions: tuple[str, ...],
+    grouped_in: tuple[str, ...] = (),
+    stated: Collection[str] = (),
 ) -> tuple[phonenumbers.PhoneNumber, str | None] | None:
     """``raw`` as one valid number, written as dialled, in the first of ``regions`` where it
-    is one: (number, its region), else None."""
+    is one: (number, its region), else None. But a national number written in another
+    count of digit groups than that region writes it goes to the first region (of
+    ``regions``, then ``grouped_in``) where it is valid and grouped as written (``078 527 51
+    87`` is Swiss, not the French ``07 85 27 51 87``), else to one with as many groups;
+    not if the post states its country (``stated``) and the number is valid there."""
+    first = None
     for region in regions:
-        try:
-            num = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
-        # phonenumbers.is_valid_number(num), keeping the region it looks up
-        country = phonenumbers.region_code_for_number(num)
-        if phonenumbers.is_valid_number_for_region(num, country) and written_as_dialled(raw, num):
-            return num, country
+        found = _valid_in(raw, region)
+        if found is not None:
+            if raw[0] == "+" or found[1] in stated or _grouping_fit(raw, found[0]):
+                return found
+            first = found
+            break
+    if first is None:
+        return None
+    same_count = None
+    for region in regions + tuple(r for r in grouped_in if r not in regions):
+        found = _valid_in(raw, region) if region != first[1] else None
+        if found is not None:
+            fit = _grouping_fit(raw, found[0])
+            if fit == 2:
+                return found
+            if fit == 1 and same_count is None:
+                same_count = found
+    return same_count or first
+
+
+_DIGIT_GROUP = re.compile(r"\d+")
+
+
+def _valid_in(raw: str, region: str) -> tuple[phonenumbers.PhoneNumber, str | None] | None:
+    """``raw`` parsed in ``region``, if that is a valid number written as dialled."""
+    try:
+        num = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    # phonenumbers.is_valid_number(num), keeping the region it looks up
+    country = phonenumbers.region_code_for_number(num)
+    if phonenumbers.is_valid_number_for_region(num, country) and written_as_dialled(raw, num):
+        return num, country
     return None
+
+
+def _grouping_fit(raw: str, num: phonenumbers.PhoneNumber) -> int:
+    """How ``raw`` groups its digits against the number's national format: 2 the same
+    groups (or ``raw`` has no groups), 1 as many groups, 0 another count."""
+    groups = _DIGIT_GROUP.findall(raw)
+    if len(groups) == 1:
+        return 2
+    national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
+    written = _DIGIT_GROUP.findall(national)
+    return 2 if groups == written else 1 if len(groups) == len(written) else 0
 
 
 _REGIONS_MEMO: dict[tuple[frozenset[str], frozenset[str], bool, bool, bool], tuple[str, ...]] = {}
@@ -596,7 +700,7 @@ class PhoneRecognizer(Recognizer):
             space = cut.rfind(" ")
             if space <= 3:
                 break
-            cut = cut[:space].rstrip()
+            cut = cut[:space].rstrip(" -./")
             form = international_form(cut)
             whole = whole_number(form, tried) if form is not None else None
             if whole is not None:
@@ -607,7 +711,8 @@ class PhoneRecognizer(Recognizer):
         """Where phone numbers may be: the matches of the candidate pattern, cut before a
         bracket of one to three digits that does not close in it ("7.108.439 (31,7%)"), and
         a Chinese mobile cut at a full stop after it ("16672456272。12105人点赞"; unlike
-        "138。1234。5678")."""
+        "138。1234。5678"), and split at a spaced en or em dash (punctuation, not a
+        separator of digit groups)."""
         folded = doc.folded
         for m in _CANDIDATE.finditer(folded):
             start, end = m.span()
@@ -619,6 +724,9 @@ class PhoneRecognizer(Recognizer):
             stop = doc.text.find("。", start, end)
             if stop != -1 and _STRONG_UNBROKEN.fullmatch(doc.folded, start, stop):
                 end = stop
+            for dash in _SPACED_DASH.finditer(doc.text, start, end):
+                yield start, dash.start()  # "OH 25964 — (702) 854-1056": two numbers
+                start = dash.end()
             yield start, end
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
@@ -634,7 +742,7 @@ class PhoneRecognizer(Recognizer):
                 continue
             if _COUNT_OR_SSN.fullmatch(raw) and self.score(doc, start, end, 0, 1) < 0.5:
                 continue
-            if (_COUNTED.match(text, end) or _ONE_DOT.fullmatch(raw)) and not (
+            if (_COUNTED.match(text, end) or _ONE_DOT.fullmatch(raw) or is_draw(raw)) and not (
                 self.labelled(doc, start) or doc.labelled_by_column(start, self.context)
             ):
                 continue  # (a phone word elsewhere in the post does not make it a phone)
@@ -669,7 +777,10 @@ class PhoneRecognizer(Recognizer):
             # Fast path: the whole candidate is one number ("0044 ..." dialled from Europe is
             # "+44 ...": 00 is not every region's international prefix).
             first = intl if explicit else raw  # (None: a bracketed code no country has)
-            whole = whole_number(first, tried) if first is not None else None
+            grouped_in = () if doc.languages or doc.countries else GROUPING_REGIONS
+            whole = (
+                whole_number(first, tried, grouped_in, doc.countries) if first is not None else None
+            )
             if whole is None and not explicit and tried and tried[0] in regions:
                 others = self.other_regions(doc, start, end, digits, regions)
                 whole = whole_number(raw, others) if others else None
