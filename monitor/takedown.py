@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -11,8 +12,9 @@ import httpx
 from sqlalchemy import Engine
 
 from monitor import __version__
+from monitor.bounded import ACCEPT_ENCODING, Refused, as_read, read_bounded
 from storage.review import FlaggedFilter, FlaggedPost, iter_flagged
-from storage.takedown import get_case, set_case_status
+from storage.takedown import get_case, set_case_status, submitted_post_ids
 
 MASTODON_COMMENT_LIMIT = 1000
 MASTODON_CATEGORIES = ("spam", "legal", "violation", "other")
@@ -159,28 +161,43 @@ def build_mastodon_reports(
     ]
 
 
+SUBMIT_SECONDS = 60.0  # for reading one answer, however slowly the server sends it
+
+
 def file_mastodon_report(client: httpx.Client, report: MastodonReport, token: str) -> dict:
-    """POST the report; the Report entity Mastodon returns."""
+    """POST the report; the Report entity Mastodon returns (its ``id`` a non-empty string or
+    number). The answer is read within ``bounded.MAX_BODY`` bytes."""
+    request = client.build_request(
+        "POST",
+        f"{report.instance}/api/v1/reports",
+        data=report.form(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
+    )
     try:
-        response = client.post(
-            f"{report.instance}/api/v1/reports",
-            data=report.form(),
-            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
-        )
+        streamed = client.send(request, stream=True, follow_redirects=False)
+        try:
+            response = as_read(streamed, read_bounded(streamed, time.monotonic() + SUBMIT_SECONDS))
+        finally:
+            streamed.close()
     except httpx.HTTPError as exc:
         raise SubmitError(f"{report.instance}: {type(exc).__name__}: {exc}") from exc
-    if response.status_code != 200:
-        try:
-            reason = response.json().get("error", "")
-        except ValueError:
-            reason = response.text[:200]
-        raise SubmitError(f"{report.instance} answered {response.status_code}: {reason}".strip())
+    except Refused as exc:
+        raise SubmitError(f"{report.instance}: {exc}") from exc
     try:
-        entity = response.json()
-        str(entity["id"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SubmitError(f"{report.instance}: unexpected answer (no report id)") from exc
-    return entity
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if response.status_code != 200:
+        reason = answer.get("error", "") if isinstance(answer, dict) else response.text[:200]
+        raise SubmitError(f"{report.instance} answered {response.status_code}: {reason}".strip())
+    report_id = answer.get("id") if isinstance(answer, dict) else None
+    if isinstance(report_id, bool) or not isinstance(report_id, str | int) or report_id == "":
+        raise SubmitError(f"{report.instance}: unexpected answer (no report id)")
+    return answer
 
 
 def submit_mastodon_case(
@@ -202,9 +219,15 @@ def submit_mastodon_case(
     """
     with engine.connect() as connection:
         case = get_case(connection, case_id)
-    if case.platform != "mastodon":
-        raise SubmitError(f"case {case_id} is on {case.platform}, not mastodon")
-    posts = list(iter_flagged(engine, FlaggedFilter(post_ids=case.post_ids)))
+        if case.platform != "mastodon":
+            raise SubmitError(f"case {case_id} is on {case.platform}, not mastodon")
+        filed = submitted_post_ids(connection, case.post_ids)
+    # Posts this tool has reported already (a submit run again, or one that failed half-way
+    # through a case spanning accounts) are not reported twice.
+    pending = [p for p in case.post_ids if p not in filed]
+    if not pending:
+        raise SubmitError(f"case {case_id}: every post is already reported through the API")
+    posts = list(iter_flagged(engine, FlaggedFilter(post_ids=pending)))
     if not posts:
         raise SubmitError(f"case {case_id} has no flagged posts to report")
     reports = build_mastodon_reports(

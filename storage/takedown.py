@@ -413,3 +413,13 @@ def link_reappearances(
                 )
             linked.append(post_id)
     return linked
+
+
+def submitted_post_ids(connection: Connection, post_ids: list[int]) -> set[int]:
+    """The posts among ``post_ids`` whose report this tool has filed (a ``submit`` event)."""
+    rows = connection.execute(
+        select(ReviewEvent.post_id).where(
+            ReviewEvent.action == "submit", ReviewEvent.post_id.in_(post_ids)
+        )
+    )
+    return {row.post_id for row in rows}

@@ -33,6 +33,8 @@ class State:
     errors: set[str] = field(default_factory=set)  # ids answered with 503
     redirects: dict[str, str] = field(default_factory=dict)  # status id -> Location
     huge: set[str] = field(default_factory=set)  # status ids answered with a 5 MB gzip body
+    proxied: set[str] = field(default_factory=set)  # status ids a proxy answers: HTML 404
+    report_answer: tuple[int, Any] | None = None  # answer every report with this instead
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -69,6 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":
             self._send(401, {"error": "The access token is invalid"})
+            return
+        if state.report_answer is not None:
+            self._send(*state.report_answer)
             return
         length = int(self.headers.get("Content-Length", "0"))
         form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
@@ -108,6 +113,8 @@ class Handler(BaseHTTPRequestHandler):
                 )
             elif status_id in state.errors:
                 self._send(503, {"error": "Service unavailable"})
+            elif status_id in state.proxied:
+                self._send(404, b"<h1>404 Not Found</h1><hr>nginx", "text/html")
             elif status_id in state.deleted:
                 self._send(404, {"error": "Record not found"})
             else:

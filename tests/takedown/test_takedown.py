@@ -101,6 +101,13 @@ def test_submit_files_a_mastodon_report(seeded, server):
     out = run(db_url, "takedown", "submit", "1", "--mastodon-token", "wrong", code=1)
     assert "401" in out and "invalid" in out
     assert cases(db_url)[1]["status"] == "confirmed"
+    # answers that are not a Report: nothing recorded, a clear error
+    for answer in [(200, {"id": None}), (200, {"id": ""}), (422, ["not", "an", "object"])]:
+        server.state.report_answer = answer
+        out = run(db_url, "takedown", "submit", "1", "--mastodon-token", TOKEN, code=1)
+        assert "no report id" in out or "answered 422" in out
+        assert cases(db_url)[1]["status"] == "confirmed"
+    server.state.report_answer = None
     out = run(db_url, "takedown", "submit", "1", "--mastodon-token", TOKEN)
     assert "Mastodon report 48914" in out
     assert len(server.state.reports) == 1
@@ -117,6 +124,9 @@ def test_submit_files_a_mastodon_report(seeded, server):
     assert (case["status"], case["reference"]) == ("reported", "48914")
     assert {p["status"] for p in flagged(db_url, "--platform", "mastodon")} == {"reported"}
     assert TOKEN not in run(db_url, "takedown", "show", "1")
+    # submitting again files no second report on the same posts
+    out = run(db_url, "takedown", "submit", "1", "--mastodon-token", TOKEN, code=1)
+    assert "already reported" in out and len(server.state.reports) == 1
     assert all(host == "127.0.0.1" for host in [server.server_address[0]])
     run(db_url, "takedown", "submit", "9", "--mastodon-token", TOKEN, code=2)
 
@@ -161,6 +171,16 @@ def test_verify_records_gone_and_still_online(seeded, server):
     assert any(p.startswith("/leakchannel/100?embed=1") for p in gets)
 
 
+def test_verify_refuses_a_case_not_reported_yet(seeded):
+    db_url, _, _ = seeded
+    posts = confirm_all(db_url, "mastodon")
+    out = run(db_url, "takedown", "create", *[str(p["id"]) for p in posts])
+    case_id = int(out.split()[1].rstrip(":"))
+    out = run(db_url, "verify", "--case", str(case_id), code=2)
+    assert "confirmed: report it before checking" in out
+    assert cases(db_url)[case_id]["status"] == "confirmed"
+
+
 def test_verify_cannot_tell_from_a_redirect_off_host_or_a_huge_answer(seeded, server):
     db_url, engine, data = seeded
     posts = confirm_all(db_url, "mastodon")
@@ -173,18 +193,20 @@ def test_verify_cannot_tell_from_a_redirect_off_host_or_a_huge_answer(seeded, se
     server.state.huge.update({huge, small})
     server.state.deleted.add(small)  # huge wins: answered with a big body anyway
     results = {r.url_checked.rsplit("/", 1)[1]: r for r in verify_cases(engine)}
-    assert (results[f"moved-{moved}"].outcome, results[f"moved-{moved}"].reason) == (
+    assert (results[moved].outcome, results[moved].reason) == (
         "unknown",
-        "redirected to another host",
+        "an API check was redirected",
     )
+    assert not any("moved-" in path for _method, path in server.state.requests)  # not followed
     assert results[huge].outcome == "unknown"
     assert results[huge].reason.startswith("answer larger than")
     assert cases(db_url)[case_id]["status"] == "reported"
     # the same server answering normally again: a small status is read as before
     server.state.huge.clear()
     server.state.redirects.clear()
+    server.state.proxied.add(moved)  # a proxy's HTML 404, not Mastodon's "Record not found"
     again = {r.url_checked.rsplit("/", 1)[1]: r.outcome for r in verify_cases(engine)}
-    assert again[huge] == "online" and again[small] == "gone"
+    assert again[huge] == "online" and again[small] == "gone" and again[moved] == "unknown"
 
 
 def test_reappearance_links_new_post_to_removed_case(seeded):
