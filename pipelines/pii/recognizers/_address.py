@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 from typing import ClassVar
 
 from pipelines.pii.model import Candidate
@@ -105,13 +106,19 @@ COUNT_AFTER_NUMBER = re.compile(
     r"|episodes|veces\b|días\b|horas\b)"
 )
 WORD = rf"[{UP}][{UP}{LOW}'’.-]{{0,24}}"  # a capitalised word
+# What may follow a town that ends an address: punctuation (a dash too: "Tuckerside — 0121"),
+# a line end, the text end or a lower-case word, not a capitalised word of the next sentence.
+TOWN_END = r"(?=[ \t]*(?:[.,;:!?|/)\r\n。，；！？—–]|$)| [a-z]| - )"
+# A house number is not the last group of a longer number (a phone: "+44 7407 860310, 84 Nigel
+# Overpass" starts at 84): no digit and one space, dot, dash or plus just before it.
+NOT_NUMBER_TAIL = r"(?<!\d[ .+-])"
 
 
 def town_only(town: str) -> str:
     """A regex for a town after the street without a postcode (``12 Oak Road, Springfield``):
-    taken only when punctuation, a line end, the text end or a lower-case word follows it,
-    so a capitalised word that starts the next sentence is not swallowed."""
-    return rf"(?P<town>, ?(?:{town})(?=[ \t]*(?:[.,;:!?|/)\r\n。，；！？]|$)| [a-z]))"
+    taken only when ``TOWN_END`` follows it, so a capitalised word that starts the next
+    sentence is not swallowed."""
+    return rf"(?P<town>, ?(?:{town}){TOWN_END})"
 
 
 def house_number(m: re.Match[str], count_after: re.Pattern[str], years: bool = True) -> bool:
@@ -128,6 +135,24 @@ def house_number(m: re.Match[str], count_after: re.Pattern[str], years: bool = T
     return count_after.match(m.string, m.end("num")) is None
 
 
+class LayoutGate:
+    """A cheap pre-check of a layout: ``pattern`` occurs in the folded text (memoised per
+    document), searched only when the text holds a run of ``min_run`` digits and passes
+    ``word_gate``, if given."""
+
+    def __init__(self, pattern: str, min_run: int = 1, word_gate: WordGate | None = None) -> None:
+        self.pattern = re.compile(pattern)
+        self.min_run = min_run
+        self.word_gate = word_gate
+
+    def passes(self, doc: Doc) -> bool:
+        if doc.max_digit_run < self.min_run:
+            return False
+        if self.word_gate is not None and not self.word_gate.passes(doc):
+            return False
+        return doc.has(self.pattern)
+
+
 class AddressRecognizer(Recognizer):
     """Regex-driven address; ``tail`` group present = full address (postcode/city)."""
 
@@ -141,13 +166,36 @@ class AddressRecognizer(Recognizer):
 
     word_gate: ClassVar[WordGate | None] = None  # cheap pre-check: the type words
     gate: ClassVar[re.Pattern[str] | None] = None  # the same on the lower-cased text
+    # Other layouts (same group names as ``pattern``), each with its own gate.
+    layouts: ClassVar[tuple[tuple[re.Pattern[str], LayoutGate], ...]] = ()
 
     def applies(self, doc: Doc) -> bool:
         if doc.digit_count < self.min_digits:
             return False
-        if self.word_gate is not None and not self.word_gate.passes(doc):
-            return False
-        return self.gate is None or self.gate.search(doc.lower) is not None
+        if self._main_gate(doc):
+            return True
+        return bool(self.layouts) and any(gate.passes(doc) for _, gate in self.layouts)
+
+    def _main_gate(self, doc: Doc) -> bool:
+        """The gates of ``pattern`` (memoised per document when there are layouts)."""
+        if self.layouts:
+            found = doc.cache.get(type(self))
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        passed = (self.word_gate is None or self.word_gate.passes(doc)) and (
+            self.gate is None or self.gate.search(doc.lower) is not None
+        )
+        if self.layouts:
+            doc.cache[type(self)] = passed
+        return passed
+
+    def matches(self, doc: Doc, text: str) -> Iterator[re.Match[str]]:
+        """Matches of ``pattern`` and of the layouts whose gates pass."""
+        if not self.layouts:
+            return self.pattern.finditer(text)
+        found = [self.pattern.finditer(text)] if self._main_gate(doc) else []
+        found += [p.finditer(text) for p, gate in self.layouts if gate.passes(doc)]
+        return chain.from_iterable(found)
 
     def trim_left(self, text: str, start: int, end: int) -> int:
         """Skip leading context/function words the pattern's name part swallowed."""
@@ -187,7 +235,7 @@ class AddressRecognizer(Recognizer):
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
         text = self.haystack(doc)
-        for m in self.pattern.finditer(text):
+        for m in self.matches(doc, text):
             if not self.valid(m):
                 continue
             start, end = m.span()

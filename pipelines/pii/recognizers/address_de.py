@@ -51,9 +51,20 @@ _TOWN = (
 )
 # German five digits; Austrian and Swiss four (1130 Wien, A-5020 Salzburg, 8015 Zürich).
 _POSTCODE = r"(?:(?:D-)?\d{5}|(?:A-|CH-)?\d{4})"
+# A flat or a part of the building after the number, with or without a comma before the
+# postcode: "Whg. 9", "Hinterhaus", "2. OG links", "Top 5" (Austria).
+# ("Top 5" only after a comma: "Hauptstraße 5 Top 10 Restaurants" is no flat)
+_UNIT = (
+    r"(?:(?:,? ?(?:(?:Whg\.|Wohnung|App\.|Apt\.|Zi\.) ?\d{1,4}[a-z]?"
+    r"|(?:Hinter|Vorder|Garten|Neben)haus|Seitenflügel|Hinterhof|Rückgebäude|Souterrain"
+    r"|Dachgeschoss|Erdgeschoss|[EDO]G|\d{1,2}\. ?(?:OG|Stock|Etage|Obergeschoss))"
+    r"|, ?(?:Top|Tür|Stiege) ?\d{1,4}[a-z]?)"
+    r"(?: (?:links|rechts|Mitte|li\.|re\.))?(?![\w])){0,2}"
+)
 PATTERN = re.compile(
     rf"(?<![\w-]){_STREET} (?P<num>\d{{1,4}} ?[a-zA-Z]?(?: ?[-/] ?\d{{1,4}}[a-z]?){{0,2}})(?![\w])"
     r"(?![.,]\d{3}(?!\d))"  # not a number in thousands (Elden Ring 530,950 copies)
+    rf"{_UNIT}"
     # before the postcode, up to two additions: "Hinterhaus, 2. OG links, 04109 Leipzig",
     # "4. OG⏎30399 Hannover"
     rf"(?:(?P<tail>,? ?\n? ?(?:[^,\n]{{1,25}}(?:, ?|,? ?\n)){{0,2}}{_POSTCODE} {_TOWN})"

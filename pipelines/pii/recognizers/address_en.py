@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from pipelines.pii.recognizers._address import WORD, AddressRecognizer, town_only
+from pipelines.pii.recognizers._address import (
+    NOT_NUMBER_TAIL,
+    TOWN_END,
+    WORD,
+    AddressRecognizer,
+    LayoutGate,
+    town_only,
+)
 from pipelines.pii.text import Doc, WordGate, trie_pattern
 
 SUFFIXES = [
@@ -279,24 +286,58 @@ _STREET = (
 )
 _UNIT = r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|Rm|Flat|#)\.? ?#?[A-Za-z0-9-]{1,6})"
 _CITY = rf"{WORD}(?: {WORD}){{0,3}}"
-_US_STATE_ZIP = (
-    r"(?:[A-Z]{2}\.?,? {1,2}(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
-    r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT),? {1,2}\d{4})"  # Australia: state, 4-digit postcode
+_US_STATES = (
+    "al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|nv"
+    "|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy|alabama|alaska"
+    "|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho"
+    "|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan"
+    "|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey"
+    "|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania"
+    "|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia"
+    "|washington|west virginia|wisconsin|wyoming"
 )
-_IN_PIN = r"\d{6}(?!\d)"  # India: Amaravati 668587, Mirzapur-267837
+# US states and Canadian provinces: the abbreviation or the full name.
+_STATE_NAMES = "|".join(w.title() for w in _US_STATES.split("|") if len(w) > 2)
+_PROVINCES = "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|PR|GU|VI"  # (and US territories)
+_STATE_ABBRS = "|".join(w.upper() for w in _US_STATES.split("|") if len(w) == 2) + "|" + _PROVINCES
+_AU_STATE = r"(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)"
+_US_STATE_ZIP = (
+    rf"(?:(?:[A-Z]{{2}}\.?|{_STATE_NAMES}),? {{1,2}}(?:\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
+    rf"|{_AU_STATE},? {{1,2}}\d{{4}})"  # Australia: state, 4-digit postcode
+)
+_IN_PIN = r"\d{6}(?!\d)"  # India: Amaravati 668587, Mirzapur-267837, Gopalpur - 986204
 _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 _SEP = r"(?:, ?|,? ?\n ?| )"
 _TAIL = (
     rf"(?:(?P<tail>{_SEP}{_CITY},? {_US_STATE_ZIP}"
     rf"|{_SEP}{_CITY}(?:{_SEP}{_CITY})?{_SEP}{_UK_POST}"
     rf"|{_SEP}{_UK_POST}"
-    rf"|{_SEP}{_CITY}(?: |-){_IN_PIN})|{town_only(_CITY)})?"
+    rf"|{_SEP}{_CITY}(?:, ?{_CITY})?(?: ?[-–] ?| ){_IN_PIN}"
+    # a state without its ZIP code ends the address too: "Tiffanyland, TX."
+    rf"|{_SEP}{_CITY},? (?:{_STATE_ABBRS}|{_STATE_NAMES}){TOWN_END})|{town_only(_CITY)})?"
 )
 PATTERN = re.compile(
     rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.? [0-9A-Za-z]{{1,5}}{_SEP}(?:\d{{1,6}} )?"
-    rf"|(?<![0-9A-Za-z_-])(?<!\d:)(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
+    rf"|(?<![0-9A-Za-z_-])(?<!\d:){NOT_NUMBER_TAIL}(?:H\. ?No\. )?(?P<num>\d{{1,6}})[A-Za-z]?(?:(?P<sep>[-/])(?P<num2>\d{{1,4}}))?,? )"
     rf"{_STREET}{_UNIT}?{_TAIL}(?![\w])"
 )
+
+# Australia: any street type ("Blake Trunkway", "William Elbow") when a comma, the town, the
+# state and a four-digit postcode follow; a unit before the number ("Unit 8, ", "31/").
+AU_PATTERN = re.compile(
+    r"(?<![\w/-])(?:(?:Unit|Flat|Apartment|Apt|Suite|Shop|Level)\.? [0-9A-Za-z]{1,5}, ?"
+    rf"|\d{{1,4}}[A-Za-z]?/)?{NOT_NUMBER_TAIL}(?P<num>\d{{1,5}})[A-Za-z]?(?:-\d{{1,5}})?"
+    rf" (?:{WORD} ){{1,3}}{WORD}(?:, ?|,? ?\n ?)(?P<tail>{_CITY},? {_AU_STATE},? {{1,2}}\d{{4}})(?!\d)"
+)
+
+# India: "45, Gade, Khammam - 228729": a number, a locality, the town, a dash, the PIN code.
+IN_PATTERN = re.compile(
+    rf"(?<![\w/-]){NOT_NUMBER_TAIL}(?P<num>\d{{1,4}}), (?:{WORD} ){{0,2}}{WORD},"
+    rf" (?P<tail>{_CITY} - \d{{6}})(?!\d)"
+)
+# (two searches: a top-level alternation would lose the regex engine's fast prefix scan)
+AU_GATE = LayoutGate(rf"{_AU_STATE},? {{1,2}}\d{{4}}(?!\d)", 4)
+IN_GATE = LayoutGate(r"- \d{6}(?!\d)", 6)
 
 CONTEXT = (
     "address",
@@ -328,10 +369,13 @@ class EnglishAddressRecognizer(AddressRecognizer):
         shift=-1,
         folded=True,
     )
+    layouts = ((AU_PATTERN, AU_GATE), (IN_PATTERN, IN_GATE))
 
     def valid(self, m: re.Match[str]) -> bool:
         """A falling number range without a town is a score (Osasuna 2-1 Athletic Club), not
         the house numbers 12-14; with its town it may be a Canadian unit (12-3 Main St)."""
+        if m.re is not PATTERN:
+            return True  # (the other layouts end with their postcode)
         num2 = m.group("num2")
         if num2 is None or m.group("sep") != "-" or m.group("tail") or m.group("town"):
             return True
@@ -375,16 +419,6 @@ class PostBoxAddressRecognizer(AddressRecognizer):
 _LOWER_TYPES = (
     "street|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|place|pl|terrace"
     "|ter|way|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|path"
-)
-_US_STATES = (
-    "al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|nv"
-    "|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy|alabama|alaska"
-    "|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho"
-    "|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan"
-    "|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey"
-    "|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania"
-    "|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia"
-    "|washington|west virginia|wisconsin|wyoming"
 )
 _LW = r"[a-z][a-z'.-]{1,24}"
 _FUNCTION_WORDS = r"(?:and|or|then|in|on|at|to|the|of|for|with|from|down|up|near|by|is|was) "

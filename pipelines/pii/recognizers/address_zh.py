@@ -41,8 +41,13 @@ TAIL = re.compile(
     r"[A-Za-z\d]{1,4}\s?(?:号楼|號樓|栋|棟|幢|座|楼|樓|层|層))?"
     rf"(?:\s?[A-Za-z\d]{{1,5}}(?:-\d{{1,4}})?\s?{_PART}){{0,5}}"
     r"(?:(?:(?<=[座栋棟幢楼樓层層])|(?<=单元|單元))\d{3,5}(?![0-9号號室]))?"
+    r"(?:(?<=[楼樓號号])之\d{1,2}(?!\d))?"  # Taiwan: 3樓之3
     r"(?:\s?\d{6}(?![0-9]))?"
 )
+# A postcode glued before the first division (Taiwan 3, 3+2 or 3+3 digits: 106台北市, China 6).
+POSTCODE_BEFORE = re.compile(r"(?<![0-9A-Za-z+-])(?:\d{3}|\d{5}|\d{6})$")
+# The first division: a city, county or province (one to four characters and its suffix).
+_DIVISION_START = re.compile(r"[\u4e00-\u9fff]{1,4}[省市县縣]")
 STOP = frozenset(
     "号號室在住址是的了我他她们你搬去位为从往即系叫说请把被给让、，。：；！？,.:;!?()（）【】「」“”\"' "
 )
@@ -148,6 +153,9 @@ class ChineseAddressRecognizer(Recognizer):
             start, has_admin = left_edge(text, m.start())
             if m.start() - start < 1 or (m.group()[0] == "村" and not has_admin):
                 continue  # (a village group names its county or town: 我们村二组 does not)
+            if _DIVISION_START.match(text, start):
+                post = POSTCODE_BEFORE.search(text, max(0, start - 7), start)
+                start = post.start() if post else start
             tail = TAIL.match(text, m.end())
             end = tail.end() if tail else m.end()
             while end > m.end() and text[end - 1] == " ":
