@@ -331,7 +331,12 @@ class Doc:
                 break
             start = starts[i]
             flag = flags[i]
-            if start >= lo and (not flag & 1 or start == lo) and (not flag & 2 or end == hi):
+            if (
+                start >= lo
+                and (not flag & 1 or start == lo)
+                and (not flag & 2 or end == hi)
+                and (not flag & 4 or start - 2 < lo or end >= hi)  # (see _dotted)
+            ):
                 return end - lo
             i -= 1
         return -1
@@ -507,14 +512,27 @@ def _is_latin_letter(ch: str) -> bool:
 
 
 def _glued(low: str, start: int, end: int, check_start: bool, check_end: bool) -> int:
-    """Flags of a word occurrence: 1 if a letter precedes it, 2 if one follows (where the
-    word asks for those checks)."""
+    """Flags of a word occurrence: 1 if a letter precedes it, 4 if it is a part of a dotted
+    name instead, 2 if a letter follows (where the word asks for those checks)."""
     flag = 0
     if check_start and start > 0 and _is_latin_letter(low[start - 1]):
         flag = 1
+    elif check_start and _dotted(low, start, end):
+        flag = 4
     if check_end and end < len(low) and _is_latin_letter(low[end]):
         flag |= 2
     return flag
+
+
+def _dotted(low: str, start: int, end: int) -> bool:
+    """Whether ``low[start:end]`` is a part of a dotted name, a DOI's journal (j.cell.2024)
+    or a host (m.tel.example): a letter or digit and a dot before, a dot or slash after."""
+    return (
+        start >= 2
+        and low[start - 1] == "."
+        and low[start - 2].isalnum()
+        and low[end : end + 1] in (".", "/")
+    )
 
 
 def find_word(window: str, words: tuple[str, ...]) -> int:
@@ -531,8 +549,10 @@ def find_word(window: str, words: tuple[str, ...]) -> int:
             end = pos + len(word)
             if end <= best:
                 break
-            if (not check_start or pos == 0 or not _is_latin_letter(window[pos - 1])) and (
-                not check_end or end == n or not _is_latin_letter(window[end])
+            if (
+                (not check_start or pos == 0 or not _is_latin_letter(window[pos - 1]))
+                and (not check_end or end == n or not _is_latin_letter(window[end]))
+                and not (check_start and _dotted(window, pos, end))
             ):
                 best = end
                 break

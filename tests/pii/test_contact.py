@@ -294,6 +294,7 @@ NOT_PHONE = [
     ("Primitiva del 29 de noviembre de 2024: 7-12-13-30-38", "es"),
     ("Vinyl reissue of the 2013 album, 6-804-60179-3", "en"),  # an ISBN-10
     ("Film ma 830 809 350 wyświetleń", "pl"),  # a count of views
+    ("doi:10.1016/j.cell.2024.11.036, n = 640.251.090", "tr"),  # a journal's name, not "cell"
 ]
 
 
