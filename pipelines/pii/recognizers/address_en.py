@@ -336,7 +336,15 @@ IN_PATTERN = re.compile(
     rf" (?P<tail>{_CITY} - \d{{6}})(?!\d)"
 )
 # (two searches: a top-level alternation would lose the regex engine's fast prefix scan)
-AU_GATE = LayoutGate(rf"{_AU_STATE},? {{1,2}}\d{{4}}(?!\d)", 4)
+AU_GATE = LayoutGate(
+    rf"{_AU_STATE},? {{1,2}}\d{{4}}(?!\d)",
+    4,
+    WordGate(
+        rf"{_AU_STATE},? {{1,2}}\d{{4}}",
+        ("nsw", "vic", "qld", "wa", "sa", "tas", "act", "nt"),
+        folded=True,
+    ),
+)
 IN_GATE = LayoutGate(r"- \d{6}(?!\d)", 6)
 
 CONTEXT = (

@@ -536,7 +536,12 @@ def whole_number(
     for region in regions:
         found = _valid_in(raw, region)
         if found is not None:
-            if raw[0] == "+" or found[1] in stated or _grouping_fit(raw, found[0]):
+            if (
+                raw[0] == "+"
+                or found[1] in stated
+                or (len(regions) == 1 and not grouped_in)  # (no other region to prefer)
+                or _grouping_fit(raw, found[0])
+            ):
                 return found
             first = found
             break
