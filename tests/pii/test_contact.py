@@ -295,6 +295,8 @@ NOT_PHONE = [
     ("Vinyl reissue of the 2013 album, 6-804-60179-3", "en"),  # an ISBN-10
     ("Film ma 830 809 350 wyświetleń", "pl"),  # a count of views
     ("doi:10.1016/j.cell.2024.11.036, n = 640.251.090", "tr"),  # a journal's name, not "cell"
+    ("Artykuł, n = 830 809 350", "pl"),  # a sample size
+    ("i5-12400F、Art.-Nr. 956.984.54", "ja"),  # an article number
 ]
 
 

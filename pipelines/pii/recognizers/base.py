@@ -128,6 +128,12 @@ NEGATIVE_WORDS = (
     "型号",
     "型號",
     "artikelnummer",
+    "art.-nr",
+    "art.nr",
+    "artikelnr",
+    # a sample size in a study ("n = 830 809 350")
+    "n =",
+    "n=",
     "artikel-nr",
     "teilenummer",
     "steuernummer",
