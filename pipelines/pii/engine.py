@@ -16,7 +16,8 @@ from pipelines.pii.text import Doc
 
 DEFAULT_MIN_SCORE = 0.5
 
-_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|\d{3}))?$")
+# language[-Script][-REGION]: "zh", "fr-CA", "zh-Hans", "zh-Hant-TW", "es-419"
+_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z]{4})?(?:[-_]([A-Za-z]{2}|\d{3}))?$")
 
 Hints = str | Iterable[str] | dict[str, str | Sequence[str] | None] | None
 

@@ -79,6 +79,12 @@ PHONE = [
     ("Lake Diana OH 25964 — (702) 854-1056. ok", "en", [("phone", "(702) 854-1056")]),
     ("+90 501 416 52 25 — 2019", "tr", [("phone", "+90 501 416 52 25")]),
     ("KL1457 dep 17:06 (2020.10.31)", None, []),  # a time, then a date
+    ("Tempe, AZ 39002 602-886-2847", "en", [("phone", "602-886-2847")]),  # a ZIP code before
+    # a barcode and a SKU run together: the unbroken SKU is as weak as alone
+    ("x 4069416381604\n7222122290 y", "en", []),
+    # a table's column of article numbers; a phone column
+    ("réf;article;prix;qté\n0844821938;Stylo;156.43;1", "fr", []),
+    ("nom;réf;tél\nJean;12;0612345678", "fr", [("phone", "0612345678")]),
 ]
 
 
@@ -147,6 +153,7 @@ CARD = [
     ("J'ai tapé ma carte 6298456690808043179", [("payment_card", "6298456690808043179")]),
     ("visa 4111-1111-1111-1111", [("payment_card", "4111-1111-1111-1111")]),
     ("4111111111111111", [("payment_card", "4111111111111111")]),
+    ("receipt TXN 4111111111111111 approved", []),  # a transaction number
     ("amex 378282246310005", [("payment_card", "378282246310005")]),
     ("card 4111 1111 1111 1112", []),  # Luhn fails
     ("order 4111111111111111", []),

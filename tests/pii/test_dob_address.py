@@ -171,6 +171,11 @@ DOB = [
     ("Names and dates of birth leaked in the breach announced on March 3, 2019.", "en", []),
     ("dates of birth: 03/04/1985", "en", [("date_of_birth", "03/04/1985")]),
     ("生日 民國65年2月16日", "zh-TW", [("date_of_birth", "民國65年2月16日")]),  # 1976
+    # a shop's birthday, a birthday cake's order deadline, a tour, birth statistics
+    ("今天是我们店开业三周年生日（2023.4.6），全场八折！", "zh", []),
+    ("生日蛋糕预订请提前两天，2023.03.14前下单享八折", "zh", []),
+    ("Born to Run tour: tickets on sale 14/03/2023.", "en", []),
+    ("2,1 millones de nacimientos en 2024, informó el INEGI el 14 de noviembre del 2023", "es", []),
     # birth statistics and the date of their report
     ("1987年の出生数は1,599,273人で過去最少、令和5年9月28日に厚労省が発表", "ja", []),
     ("1987年出生人口为1599273人，2023年7月25日国家统计局发布", "zh", []),

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.pii import Engine, scan_text
+from pipelines.pii.engine import parse_hints
 
 KEY = b"test-key"
 ENGINE = Engine(KEY)
@@ -63,6 +64,20 @@ def test_scan_text_helper_and_hints_forms() -> None:
     text = "tél 06 12 34 56 78"
     for hints in ("fr", "fr-FR", ["fr"], {"language": "fr"}, "FR"):
         assert [f.kind for f in scan_text(text, KEY, hints=hints)] == ["phone"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "languages", "countries"),
+    [
+        ("zh-Hans", {"zh"}, set()),  # a script subtag
+        ("zh-Hant-TW", {"zh"}, {"TW"}),
+        ("es-419", {"es"}, set()),  # a UN region: no country
+        ("fr_CA", {"fr"}, {"CA"}),
+        ("CN", set(), {"CN"}),
+    ],
+)
+def test_language_tags(tag: str, languages: set[str], countries: set[str]) -> None:
+    assert parse_hints(tag) == (languages, countries)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,9 @@ CN_RIC = [
     ("身份证号：440305198506123216", [("cn_ric", "440305198506123216")]),
     ("身份证 11010519491231002X 已曝光", [("cn_ric", "11010519491231002X")]),
     ("身份证 11010519491231002x", [("cn_ric", "11010519491231002x")]),
+    # glued to its label's Latin letters (sfz: 身份证 in pinyin initials)
+    ("sfz11010519491231002X 手机", [("cn_ric", "11010519491231002X")]),
+    ("ID440305198506123216", [("cn_ric", "440305198506123216")]),
     # a leaked list: name, ID, phone (the ID's check letter is not a group of its own)
     (
         "钟玉梅 11010519491231002X 13887527991",
@@ -106,6 +109,9 @@ OTHER_IDS = [
     ('"cep": "73223824", "passport": "FT294516"', [("passport", "FT294516")]),
     ("DNI: 77.380.492-M", [("es_dni", "77.380.492-M")]),  # dots: not the Argentine DNI
     ("NISS = 67.11.30-139.57", [("be_nn", "67.11.30-139.57")]),
+    # a label of its own after a negative word (dossier: a file number)
+    ("pour le dossier : N.A.S. 604264275", [("ca_sin", "604264275")]),
+    ("SV-Nr. 8460 051083", [("at_vnr", "8460 051083")]),
     (
         "тел. +7 916 123-45-67, паспорт 4510 123456",
         [("phone", "+7 916 123-45-67"), ("ru_passport", "4510 123456")],

@@ -131,9 +131,9 @@ NEGATIVE_WORDS = (
     "art.-nr",
     "art.nr",
     "artikelnr",
-    # a sample size in a study ("n = 830 809 350")
-    "n =",
-    "n=",
+    # a payment's transaction number (TXN 3682971081357338)
+    "txn",
+    "transaction id",
     "artikel-nr",
     "teilenummer",
     "steuernummer",
@@ -267,6 +267,7 @@ UPPER_DIGIT = re.compile(r"[A-Z]\d")
 ID_WORDS = (
     "身份证",
     "身份證",
+    "身分證",
     "证件号",
     "證件",
     "id number",
@@ -338,6 +339,8 @@ class Recognizer:
         score = with_context if pos != -1 else base
         if neg != -1 and (neg > pos or after):
             score -= NEGATIVE_PENALTY  # (a negative word before outweighs a context word after)
+        elif pos == -1 and self.negative and doc.labelled_by_column(start, self.negative):
+            score -= NEGATIVE_PENALTY  # a table's column of order or article numbers
         if doc.url_spans and doc.in_url(start, end):
             score -= URL_PENALTY
         return round(max(0.0, min(1.0, score)), 3)

@@ -11,6 +11,7 @@ birth year; its table misses many real codes, so area knowledge is only a score 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -45,6 +46,7 @@ CONTEXT = (
     "chinese id",
     "prc id",
     "ric",
+    "sfz",  # (身份证 in pinyin initials)
 )
 
 
@@ -84,6 +86,12 @@ def decode(compact: str) -> dict[str, Any] | None:
     return details
 
 
+# An ID glued to the Latin letters of its label (sfz310104196002270401, ID1101...): numeric
+# spans start after no letter, so these are looked for on their own.
+GLUED = re.compile(r"(?<=[A-Za-z])\d{6}[- ]?\d{8}[- ]?\d{3}[\dXx](?![0-9A-Za-z])")
+GLUED_GATE = re.compile(r"[A-Za-z]\d{6}")
+
+
 class ChinaRicRecognizer(NumericIdRecognizer):
     kind = "national_id"
     country = "CN"
@@ -101,16 +109,22 @@ class ChinaRicRecognizer(NumericIdRecognizer):
         return decode(compact.upper())
 
     def analyze(self, doc: Doc) -> Iterator[Candidate]:
-        for span in self.spans(doc):
-            details = self.validate(span.compact)
+        spans = [(s.start, s.end, s.compact) for s in self.spans(doc)]
+        if doc.has(GLUED_GATE):
+            spans += [
+                (m.start(), m.end(), re.sub("[- ]", "", m.group()))
+                for m in GLUED.finditer(doc.folded)
+            ]
+        for start, end, compact in spans:
+            details = self.validate(compact)
             if details is None:
                 continue
-            value = span.compact.upper()
+            value = compact.upper()
             known = _area_known(value[:6])
             details["area_known"] = known
             if len(value) == 15:
                 # No check digit: reported only with context.
-                yield self.candidate(doc, span.start, span.end, value, details, 0.3, 0.0, 0.88)
+                yield self.candidate(doc, start, end, value, details, 0.3, 0.0, 0.88)
             else:
                 bonus = 0.0 if known else -0.07
-                yield self.candidate(doc, span.start, span.end, value, details, bonus=bonus)
+                yield self.candidate(doc, start, end, value, details, bonus=bonus)

@@ -336,6 +336,10 @@ NOT_A_PERSON_WORDS = (
     "personen, die",
     "alle, die",
     "适龄儿童",
+    # a shop's anniversary: 我们店开业三周年生日（2023.4.6）
+    "开业",
+    "周年",
+    "店庆",
     "対象",
 )
 # The date of something else that a birth word names (a song, a film, a company's
@@ -360,7 +364,20 @@ EVENT_WORDS = (
     "出生證明",
     "birthday party",
     "birthday dinner",
+    # a birthday sale or cake, a deadline, a tour ("Born to Run tour: tickets on sale ...")
+    "蛋糕",
+    "tour",
+    "tickets",
+    "on sale",
+    "until",
+    "nur bis",
+    "jusqu'au",
+    "hasta el",
     # birth statistics: "1987年の出生数は…、令和5年9月28日に発表" (the date of a report)
+    "births",
+    "naissances",
+    "nacimientos",
+    "geburten",
     "出生数",
     "出生率",
     "出生人口",
@@ -517,7 +534,7 @@ EVENT_WORDS = (
 # Older than anyone alive: a historical figure's birth date, not a leak.
 MAX_AGE_DAYS = 115 * 366
 _EVENT_AFTER = re.compile(
-    r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立|至|到|から|以前|以后|之前|之后|以降|搬)"
+    r" ?(?:上映|发布|發布|发行|發行|首映|出版|成立|创立|至|到|から|以前|以后|之前|之后|以降|搬|前)"
 )
 # A birth word next to a recent date is mostly about something else (a film release, a
 # company's "birthday", birth statistics): dates of birth less than 3 years back are left out.

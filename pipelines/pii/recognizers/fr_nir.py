@@ -24,6 +24,8 @@ PATTERN = re.compile(
 CONTEXT = (
     *ID_WORDS,
     "sécurité sociale",
+    "n° ss",
+    "no ss",
     "securite sociale",
     "sécu",
     "secu",

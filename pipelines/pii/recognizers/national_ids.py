@@ -71,7 +71,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("il_idnr", "IL", "il.idnr", r"\d{9}|\d{5,8}-\d", ("teudat zehut", "תעודת זהות", "תעודת הזהות", "מספר זהות", "ת.ז", "israeli id")),
     Scheme("my_nric", "MY", "my.nric", r"\d{6}-\d{2}-\d{4}", ("nric", "mykad", "kad pengenalan"), 0.6),
     Scheme("th_pin", "TH", "th.pin", r"\d{13}|\d-\d{4}-\d{5}-\d{2}-\d", ("เลขประจำตัวประชาชน", "thai id")),
-    Scheme("ca_sin", "CA", "ca.sin", r"\d{3}[ -]\d{3}[ -]\d{3}|\d{9}", ("sin", "social insurance", "nas", "assurance sociale")),
+    Scheme("ca_sin", "CA", "ca.sin", r"\d{3}[ -]\d{3}[ -]\d{3}|\d{9}", ("sin", "social insurance", "nas", "n.a.s.", "assurance sociale")),
     Scheme("gr_amka", "GR", "gr.amka", r"\d{11}", ("amka", "αμκα")),
     Scheme("cl_rut", "CL", "cl.rut", r"\d{1,2}\.\d{3}\.\d{3}-[0-9Kk]", ("rut", "run"), 0.6),
     Scheme("cl_rut", "CL", "cl.rut", r"\d{7,8}-[0-9Kk]", ("rut", "run")),
@@ -88,7 +88,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("in_pan", "IN", "in_.pan", r"[A-Z]{3}P[A-Z]\d{4}[A-Z]", ("pan", "permanent account number")),
     Scheme("ec_ci", "EC", "ec.ci", r"\d{9}-?\d", ("cédula", "cedula")),
     Scheme("do_cedula", "DO", "do.cedula", r"\d{3}-\d{7}-\d|\d{11}", ("cédula", "cedula")),
-    Scheme("at_vnr", "AT", "at.vnr", r"\d{4} ?\d{6}", ("sozialversicherungsnummer", "versicherungsnummer", "svnr", "sv-nummer", "sv number", "sv nummer")),
+    Scheme("at_vnr", "AT", "at.vnr", r"\d{4} ?\d{6}", ("sozialversicherungsnummer", "versicherungsnummer", "svnr", "sv-nr", "sv-nummer", "sv number", "sv nummer")),
     Scheme("pt_nif", "PT", "pt.nif", r"[123]\d{8}|[123]\d{2} \d{3} \d{3}", ("nif", "contribuinte")),
     Scheme("nz_ird", "NZ", "nz.ird", r"\d{2,3}-?\d{3}-?\d{3}", ("ird number", "ird no", "inland revenue")),
 )  # fmt: skip

@@ -82,6 +82,8 @@ _CANDIDATE = re.compile(
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?(?![0-9A-Za-z@年月])(?![ .\-/]?\d(?!\d*@|\d{3}年))"
 )
 _NON_DIGIT = re.compile(r"\D")
+# A postcode or a year before a number ("AZ 39002 602-886-2847", "2019 415 555 0134").
+_LEADING_GROUP = re.compile(r"(?:\d{5}|(?:19|20)\d\d) (?=\(?\d)")
 _SPACED_DASH = re.compile(r"\s[\u2013\u2014]\s")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")  # 2024-05-06 14:00
@@ -660,6 +662,9 @@ class PhoneRecognizer(Recognizer):
         "code ami",
         "好友代码",
         "フレンドコード",
+        # a study's sample size (n = 830 809 350)
+        "n =",
+        "n=",
         # a measurement's key (total_bytes=15926763953)
         "bytes",
         "tokens",
@@ -775,6 +780,12 @@ class PhoneRecognizer(Recognizer):
                     # Next to a phone word, a number of another region than the hints
                     # suggest (a US number in a Chinese post) is still a phone number.
                     tried = self.other_regions(doc, start, end, digits, regions)
+                lead = None if tried else _LEADING_GROUP.match(raw)
+                if lead is not None and not not_a_phone_number(text, start + lead.end(), end):
+                    # a postcode or a year before the number: "AZ 39002 602-886-2847"
+                    start, raw = start + lead.end(), raw[lead.end() :]
+                    digits = _NON_DIGIT.sub("", raw)
+                    tried = tuple(r for r in regions if plausible(digits, r))
                 if not tried and intl is None:
                     continue  # no region's number patterns fit (and too short to split)
             if self.score(doc, start, end, 1.0, 1.0) < doc.min_score:
@@ -809,6 +820,15 @@ class PhoneRecognizer(Recognizer):
                 for pm in PhoneNumberMatcher(raw, region, leniency=Leniency.VALID, max_tries=8):
                     found = True
                     country = phonenumbers.region_code_for_number(pm.number)
-                    yield self._emit(doc, start + pm.start, start + pm.end, pm.number, country)
+                    # an unbroken piece of a run (a barcode, then a SKU) is as weak as alone
+                    weak = pm.raw_string.isdigit() and not _STRONG_UNBROKEN.fullmatch(pm.raw_string)
+                    yield self._emit(
+                        doc,
+                        start + pm.start,
+                        start + pm.end,
+                        pm.number,
+                        country,
+                        base=WEAK_SCORE if weak else base,
+                    )
                 if found:
                     break
