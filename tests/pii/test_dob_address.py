@@ -171,6 +171,8 @@ DOB = [
     ("Names and dates of birth leaked in the breach announced on March 3, 2019.", "en", []),
     ("dates of birth: 03/04/1985", "en", [("date_of_birth", "03/04/1985")]),
     ("生日 民國65年2月16日", "zh-TW", [("date_of_birth", "民國65年2月16日")]),  # 1976
+    ("Ricardo Rogner (* 17.7.1967 in Hamburg)", "de", [("date_of_birth", "17.7.1967")]),
+    ("Changelog:\n* 17.7.2019 neue Version", "de", []),  # a bullet
     # a shop's birthday, a birthday cake's order deadline, a tour, birth statistics
     ("今天是我们店开业三周年生日（2023.4.6），全场八折！", "zh", []),
     ("生日蛋糕预订请提前两天，2023.03.14前下单享八折", "zh", []),

@@ -228,7 +228,8 @@ _AFTER_STOP = re.compile(r"[.;|\n!?。；！？]")  # the end of the date's sent
 # What the after-words hold beyond CONTEXT.
 _AFTER_ANYWHERE = re.compile("生|생|anniversaire|zur welt gekommen")
 # "b. 7/22/2002" (born): a lower-case b. of its own right before the date ("Plan B. 12/03")
-_BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$")
+# or the German genealogical star in brackets: "(* 17.7.1967 in Hamburg)" (not a bullet's *)
+_BORN_ABBREVIATION = re.compile(r"(?<![^\W_])b\. ?$|\(\* ?$")
 MDY_COUNTRIES = {"US", "PH", "FM", "PW", "MH"}
 WINDOW = 48
 # A pet's birthday is not a person's date of birth ("Unser Hund Bello, geboren am ...").
@@ -628,6 +629,7 @@ class DateOfBirthRecognizer(Recognizer):
             doc.has_words(CONTEXT)
             or _AFTER_ANYWHERE.search(doc.lower) is not None
             or "b." in doc.folded
+            or "(*" in doc.folded
         )
 
     def not_a_person(self, doc: Doc, start: int, age_days: int) -> bool:
