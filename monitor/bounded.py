@@ -17,6 +17,20 @@ class Refused(Exception):
     """An answer not read: too large, too slow or in an encoding not asked for."""
 
 
+def send_bounded(client: httpx.Client, request: httpx.Request, deadline: float) -> httpx.Response:
+    """Send ``request`` without following redirects and read the answer within ``MAX_BODY``
+    bytes and ``deadline`` (``time.monotonic()``): a plain response with the decoded body (a
+    redirect's body is not read; its ``next_request`` is kept). Raises :class:`Refused`."""
+    response = client.send(request, stream=True, follow_redirects=False)
+    try:
+        body = b"" if response.is_redirect else read_bounded(response, deadline)
+    finally:
+        response.close()
+    read = as_read(response, body)
+    read.next_request = response.next_request
+    return read
+
+
 def read_bounded(response: httpx.Response, deadline: float, limit: int = MAX_BODY) -> bytes:
     """The body of a streamed ``response``, decoded (identity, gzip or deflate), refused past
     ``limit`` bytes or after ``deadline`` (``time.monotonic()``)."""

@@ -43,6 +43,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
+from monitor.urls import same_host
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
@@ -251,29 +253,6 @@ class AllowedHostsMiddleware:
 
 
 # -- redirects that stay on the host ----------------------------------------------------------
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _site(url: str) -> tuple[str, int | None] | None:
-    """``(host without a leading www., port or None for the scheme's default)``, or None for a
-    URL that is not http(s) or has no host."""
-    parts = urlsplit(url)
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        return None
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    if port == DEFAULT_PORTS[parts.scheme]:
-        port = None
-    return parts.hostname.lower().removeprefix("www."), port
-
-
-def same_host(url: str, other: str) -> bool:
-    """True when two http(s) URLs are on the same host (see the module docstring)."""
-    site = _site(url)
-    return site is not None and site == _site(other)
 
 
 class OffHostRedirect(IgnoreRequest):

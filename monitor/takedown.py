@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import Engine
 
 from monitor import __version__
-from monitor.bounded import ACCEPT_ENCODING, Refused, as_read, read_bounded
+from monitor.bounded import ACCEPT_ENCODING, Refused, send_bounded
 from storage.review import FlaggedFilter, FlaggedPost, iter_flagged
 from storage.takedown import get_case, set_case_status, submitted_post_ids
 
@@ -178,11 +178,7 @@ def file_mastodon_report(client: httpx.Client, report: MastodonReport, token: st
         },
     )
     try:
-        streamed = client.send(request, stream=True, follow_redirects=False)
-        try:
-            response = as_read(streamed, read_bounded(streamed, time.monotonic() + SUBMIT_SECONDS))
-        finally:
-            streamed.close()
+        response = send_bounded(client, request, time.monotonic() + SUBMIT_SECONDS)
     except httpx.HTTPError as exc:
         raise SubmitError(f"{report.instance}: {type(exc).__name__}: {exc}") from exc
     except Refused as exc:

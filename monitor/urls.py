@@ -149,3 +149,28 @@ def recognise(text: str, platform: str | None = None) -> AccountRef:
 def looks_like_fediverse_profile(ref: AccountRef) -> bool:
     """True for a ``page`` whose path is ``/@user``: probably a Mastodon instance we don't know."""
     return ref.platform == "page" and bool(MASTODON_PATH.match(urlsplit(ref.url).path))
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _site(url: str) -> tuple[str, int | None] | None:
+    """``(host without a leading www., port or None for the scheme's default)``, or None for a
+    URL that is not http(s) or has no host."""
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if port == DEFAULT_PORTS[parts.scheme]:
+        port = None
+    return parts.hostname.lower().removeprefix("www."), port
+
+
+def same_host(url: str, other: str) -> bool:
+    """True when two http(s) URLs are on the same host: the same host name, ignoring a leading
+    ``www.``, and the same port (a scheme's default port counts as none)."""
+    site = _site(url)
+    return site is not None and site == _site(other)

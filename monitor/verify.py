@@ -29,10 +29,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 
 from monitor import __version__
-from monitor.bounded import ACCEPT_ENCODING, Refused, as_read, read_bounded
-from monitor.middlewares import same_host
+from monitor.bounded import ACCEPT_ENCODING, Refused, send_bounded
 from monitor.review import iso
 from monitor.takedown import bluesky_subject, mastodon_target
+from monitor.urls import same_host
 from storage.models import utcnow
 from storage.review import FlaggedFilter, FlaggedPost, ReviewError, iter_flagged, post_statuses
 from storage.takedown import (
@@ -225,16 +225,13 @@ def _fetch(
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
     request = client.build_request("GET", url, params=params, headers=headers)
     for _ in range(MAX_REDIRECTS + 1):
-        response = client.send(request, stream=True, follow_redirects=False)
         try:
-            if not response.is_redirect:
-                try:
-                    return as_read(response, read_bounded(response, deadline))
-                except Refused as exc:
-                    raise CheckFailed(str(exc)) from exc
-            target = response.next_request
-        finally:
-            response.close()
+            response = send_bounded(client, request, deadline)
+        except Refused as exc:
+            raise CheckFailed(str(exc)) from exc
+        if not response.is_redirect:
+            return response
+        target = response.next_request
         if not follow or target is None or not same_host(str(target.url), url):
             raise CheckFailed("redirected" if follow else "an API check was redirected")
         request = target

@@ -21,7 +21,7 @@ from stdnum.cn import ric
 
 from pipelines.pii.model import Candidate
 from pipelines.pii.recognizers._dates import make_date
-from pipelines.pii.recognizers.base import ID_WORDS, NumericIdRecognizer
+from pipelines.pii.recognizers.base import ID_WORDS, NumericIdRecognizer, compact_id
 from pipelines.pii.text import Doc
 
 PROVINCES = {
@@ -112,8 +112,7 @@ class ChinaRicRecognizer(NumericIdRecognizer):
         spans = [(s.start, s.end, s.compact) for s in self.spans(doc)]
         if doc.has(GLUED_GATE):
             spans += [
-                (m.start(), m.end(), re.sub("[- ]", "", m.group()))
-                for m in GLUED.finditer(doc.folded)
+                (m.start(), m.end(), compact_id(m.group())) for m in GLUED.finditer(doc.folded)
             ]
         for start, end, compact in spans:
             details = self.validate(compact)
